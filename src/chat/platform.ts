@@ -1,0 +1,52 @@
+/**
+ * The port every chat platform implements. Features never see a platform type: they produce
+ * neutral messages and forms, and the outbox hands them to a `ChatPlatform` for delivery.
+ */
+import type { Form, Message, PlatformKind } from './message.js';
+
+/** Where a delivered message lives, as the platform needs it to reply to or update it. */
+export interface MessageRef {
+  /** The conversation (channel, chat) the message is in. */
+  conversation: string;
+  /** The platform's id for the message (Slack `ts`, Teams activity id). */
+  id: string;
+  /** A link people can open, when the platform has one. */
+  link?: string;
+  /** When the message is itself a reply: the id of its thread's first message. */
+  threadRoot?: string;
+}
+
+/** One token bucket: `capacity` tokens, refilled at `perSecond`. */
+export interface Bucket {
+  capacity: number;
+  perSecond: number;
+}
+
+/** A platform's pacing: every bucket of a scope must have a token before a send. */
+export interface PacingRules {
+  /** Per conversation (channel, chat, thread). */
+  conversation: Bucket[];
+  /** Per tenant (workspace, Microsoft 365 tenant). */
+  tenant: Bucket[];
+}
+
+export interface ChatPlatform {
+  /** Which platform this is. */
+  readonly kind: PlatformKind;
+  /** How fast the outbox may send, from the platform's documented limits. */
+  readonly pacing: PacingRules;
+  /** Posts a message to a conversation, or as a reply in the thread of `thread` when given
+   * (its `threadRoot` when it is a reply itself). */
+  post(tenant: string, conversation: string, message: Message, thread?: MessageRef): Promise<MessageRef>;
+  /** Replaces a message this bot posted earlier. */
+  update(tenant: string, ref: MessageRef, message: Message): Promise<void>;
+  /** Sends a direct message to a user (the platform's user id). */
+  dm(tenant: string, user: string, message: Message): Promise<MessageRef>;
+  /** Shows a message to one user only, in a conversation (ephemeral where the platform has it). */
+  whisper(tenant: string, conversation: string, user: string, message: Message): Promise<void>;
+  /** Opens a form for a user in answer to an interaction (`trigger` is the platform's handle). */
+  openForm(tenant: string, trigger: string, form: Form): Promise<void>;
+}
+
+/** Finds the platform for a kind; the outbox delivers through it. */
+export type PlatformDirectory = (kind: PlatformKind) => ChatPlatform | undefined;

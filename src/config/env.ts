@@ -1,0 +1,110 @@
+/**
+ * The process environment, validated once at start. Every problem is reported (one line each)
+ * before the process exits; the result is frozen and never holds more than the process needs.
+ */
+import { z } from 'zod';
+
+const optional = z
+  .string()
+  .transform((v) => v.trim())
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const ROLES = ['web', 'worker', 'all'] as const;
+
+const Schema = z
+  .object({
+    REDIS_URL: optional.pipe(
+      z
+        .string()
+        .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379')
+        .optional(),
+    ),
+    PORT: z.coerce
+      .number({ message: 'must be a port number' })
+      .int('must be a port number')
+      .min(0, 'must be between 0 and 65535')
+      .max(65535, 'must be between 0 and 65535')
+      .default(3000),
+    SHIFTLEAD_ROLE: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }).default('all'),
+    SHIFTLEAD_CONFIG: optional,
+    SHIFTLEAD_PREFIX: optional.pipe(
+      z
+        .string()
+        .regex(/^[a-zA-Z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, "-" or "_"')
+        .default('sl'),
+    ),
+    SHIFTLEAD_CONSOLE: optional.pipe(z.enum(['on', 'off', 'auto'], { message: 'must be on, off or auto' }).default('auto')),
+    LOG_LEVEL: optional.pipe(
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level (info, debug, …)' }).optional(),
+    ),
+    SLACK_SIGNING_SECRET: optional,
+    SLACK_BOT_TOKEN: optional.pipe(z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-…)').optional()),
+    SLACK_APP_TOKEN: optional.pipe(z.string().regex(/^xapp-/, 'must be an app-level token (xapp-…)').optional()),
+    SLACK_CLIENT_ID: optional,
+    SLACK_CLIENT_SECRET: optional,
+    SLACK_STATE_SECRET: optional,
+    SLACK_API_URL: optional.pipe(z.url({ message: 'must be a URL, e.g. https://slack.com/api/' }).optional()),
+    MicrosoftAppId: optional,
+    MicrosoftAppPassword: optional,
+    MicrosoftAppType: optional.pipe(
+      z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' }).optional(),
+    ),
+    MicrosoftAppTenantId: optional,
+  });
+
+type Raw = Partial<Record<keyof z.infer<typeof Schema>, string>>;
+
+/** Checks of settings that only make sense together; run on the raw values so that they are
+ * reported alongside the per-variable problems, not after those are fixed. */
+function crossProblems(source: NodeJS.ProcessEnv): string[] {
+  const env: Raw = {};
+  for (const key of Object.keys(Schema.shape) as Array<keyof Raw>) {
+    const value = source[key]?.trim();
+    if (value) env[key] = value;
+  }
+  const problems: string[] = [];
+  const need = (when: boolean, key: keyof Raw, why: string) => {
+    if (when && !env[key]) problems.push(`${key}: is required ${why}`);
+  };
+  const oauth = Boolean(env.SLACK_CLIENT_ID || env.SLACK_CLIENT_SECRET || env.SLACK_STATE_SECRET);
+  need(oauth, 'SLACK_CLIENT_ID', 'for OAuth installs (with SLACK_CLIENT_SECRET and SLACK_STATE_SECRET)');
+  need(oauth, 'SLACK_CLIENT_SECRET', 'for OAuth installs (with SLACK_CLIENT_ID and SLACK_STATE_SECRET)');
+  need(oauth, 'SLACK_STATE_SECRET', 'for OAuth installs (with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)');
+  if (oauth && env.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN: must be unset when OAuth (SLACK_CLIENT_ID) is used: tokens come from installs');
+  const slack = Boolean(env.SLACK_BOT_TOKEN || oauth);
+  need(slack && !env.SLACK_APP_TOKEN, 'SLACK_SIGNING_SECRET', 'to verify requests from Slack');
+  need(Boolean(env.SLACK_APP_TOKEN) && !oauth, 'SLACK_BOT_TOKEN', 'with SLACK_APP_TOKEN (Socket Mode) unless OAuth is used');
+  const type = env.MicrosoftAppType ?? 'MultiTenant';
+  need(Boolean(env.MicrosoftAppId) && type !== 'UserAssignedMSI', 'MicrosoftAppPassword', 'with MicrosoftAppId');
+  need(type === 'SingleTenant', 'MicrosoftAppTenantId', 'when MicrosoftAppType is SingleTenant');
+  need(Boolean(env.MicrosoftAppPassword || env.MicrosoftAppTenantId), 'MicrosoftAppId', 'when other Microsoft app settings are set');
+  if (type === 'UserAssignedMSI' && env.MicrosoftAppPassword) problems.push('MicrosoftAppPassword: must be empty when MicrosoftAppType is UserAssignedMSI');
+  return problems;
+}
+
+export type Env = Readonly<z.infer<typeof Schema>>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid environment:\n${problems.join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Validates the environment; throws `EnvError` listing every problem, one line each. */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = Schema.safeParse(source);
+  const problems = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  problems.push(...crossProblems(source).filter((p) => !problems.some((q) => q.split(':')[0] === p.split(':')[0])));
+  if (!result.success || problems.length > 0) throw new EnvError(problems);
+  return Object.freeze(result.data);
+}
+
+/** Which chat platforms have credentials. */
+export function platformsConfigured(env: Env): { slack: boolean; teams: boolean } {
+  return {
+    slack: Boolean(env.SLACK_BOT_TOKEN || env.SLACK_CLIENT_ID),
+    teams: Boolean(env.MicrosoftAppId),
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * The team configuration: roster, departments and their channels, severities and SLAs, KPI
+ * targets, briefing schedules and quiet hours. Unknown keys are errors.
+ */
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+const Id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 lowercase letters, digits, "-" or "_"');
+
+const TimeZone = z.string().refine((tz) => IANAZone.isValidZone(tz), {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone (e.g. Europe/Berlin)`,
+});
+
+const Duration = z
+  .string()
+  .transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not a duration (e.g. 15m, 4h, 1h30m)` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time such as 08:30');
+
+const Channels = z.strictObject({
+  slack: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C0123ABCD').optional(),
+  teams: z.string().regex(/^19:.+@thread\.(tacv2|skype)$/, 'must be a Teams channel id such as 19:abc@thread.tacv2').optional(),
+  console: z.string().regex(/^#[a-z0-9_-]+$/, 'must be a name such as #support').optional(),
+});
+
+export const ROLES = ['agent', 'lead', 'manager'] as const;
+
+const Person = z.strictObject({
+  id: Id,
+  name: z.string().min(1).max(80),
+  email: z.email({ message: 'must be an email address' }).optional(),
+  slack: z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U0123ABCD').optional(),
+  teams: z.uuid({ message: 'must be the Microsoft Entra (AAD) object id, a GUID' }).optional(),
+  timezone: TimeZone,
+  role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }),
+});
+
+const Sla = z.strictObject({
+  acknowledgeWithin: Duration,
+  resolveWithin: Duration,
+});
+
+const Severity = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9-]{1,16}$/, 'must be a short id such as P1'),
+  label: z.string().min(1).max(40),
+  acknowledgeWithin: Duration,
+  resolveWithin: Duration,
+});
+
+const Department = z.strictObject({
+  id: Id,
+  name: z.string().min(1).max(60),
+  channels: Channels,
+  onDuty: z.array(Id).default([]),
+  managers: z.array(Id).default([]),
+  /** Per-severity SLA overrides for this department. */
+  sla: z.record(z.string(), Sla).default({}),
+});
+
+const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+
+const Briefing = z.strictObject({
+  id: Id,
+  channels: Channels,
+  at: ClockTime,
+  timezone: TimeZone,
+  days: z.array(Weekday).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+});
+
+const Escalations = z.strictObject({
+  /** How often an unacknowledged (or unresolved) escalation past its deadline is re-announced. */
+  renotifyEvery: Duration.default(10 * 60_000),
+  /** After this many missed deadlines the department's managers get a DM. */
+  managerAfterMisses: z.number().int().min(1).max(50).default(3),
+  /** Re-notifications stop after this many (the manager has been told by then). */
+  maxRenotifications: z.number().int().min(1).max(100).default(12),
+  /** Who may resolve: anyone, or only the owner, the requester, leads and managers. */
+  resolve: z.enum(['anyone', 'owner-or-lead']).default('anyone'),
+  reaction: z
+    .strictObject({
+      emoji: z.string().regex(/^[a-z0-9_+-]+$/, 'must be an emoji name without colons, e.g. rotating_light').default('rotating_light'),
+      channels: z.array(z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id')).default([]),
+      severity: z.string().optional(),
+      department: Id.optional(),
+    })
+    .prefault({}),
+});
+
+const Targets = z.strictObject({
+  csat: z.number().min(1).max(5).optional(),
+  nps: z.number().min(-100).max(100).optional(),
+  firstResponseMinutes: z.number().positive().optional(),
+  resolutionRate: z.number().min(0).max(1).optional(),
+  backlog: z.number().int().min(0).optional(),
+  slaBreaches: z.number().int().min(0).optional(),
+});
+
+const QuietHours = z.strictObject({ start: ClockTime, end: ClockTime });
+
+export const TeamConfigSchema = z
+  .strictObject({
+    organization: z.strictObject({ name: z.string().min(1).max(80), timezone: TimeZone }),
+    people: z.array(Person).min(1),
+    departments: z.array(Department).min(1),
+    severities: z.array(Severity).min(1),
+    escalations: Escalations.prefault({}),
+    targets: Targets.default({}),
+    briefings: z.array(Briefing).default([]),
+    quietHours: QuietHours.optional(),
+  })
+  // Cross-references run even when other parts are invalid, so that every problem is listed at once.
+  .superRefine((raw, ctx) => crossReferences(raw as unknown as Loose, ctx), { when: () => true });
+
+/** The parsed shape as far as it may be, when other parts failed validation. */
+interface Loose {
+  people?: unknown;
+  departments?: unknown;
+  severities?: unknown;
+  briefings?: unknown;
+  escalations?: { reaction?: { severity?: unknown; department?: unknown } };
+}
+
+type Ctx = z.RefinementCtx;
+
+const list = (value: unknown): Array<Record<string, unknown>> =>
+  Array.isArray(value) ? value.map((v) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {})) : [];
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+function crossReferences(config: Loose, ctx: Ctx): void {
+  const people = list(config.people);
+  const departments = list(config.departments);
+  const severities = list(config.severities);
+  const personIds = new Set(people.map((p) => str(p['id'])));
+  const severityIds = new Set(severities.map((s) => str(s['id'])));
+  const unique = (items: Array<Record<string, unknown>>, field: string, path: string, what: string, normalise = (v: string) => v) => {
+    const seen = new Map<string, number>();
+    items.forEach((item, i) => {
+      const raw = str(item[field]);
+      if (raw === undefined) return;
+      const k = normalise(raw);
+      const first = seen.get(k);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: [path, i, field], message: `${what} ${JSON.stringify(raw)} is already used by ${path}[${first}]` });
+      else seen.set(k, i);
+    });
+  };
+  unique(people, 'id', 'people', 'id');
+  unique(people, 'email', 'people', 'email', (e) => e.toLowerCase());
+  unique(people, 'slack', 'people', 'Slack id');
+  unique(people, 'teams', 'people', 'Teams id', (t) => t.toLowerCase());
+  unique(departments, 'id', 'departments', 'id');
+  unique(severities, 'id', 'severities', 'id');
+  unique(list(config.briefings), 'id', 'briefings', 'id');
+  departments.forEach((d, i) => {
+    for (const field of ['onDuty', 'managers'] as const) {
+      (Array.isArray(d[field]) ? (d[field] as unknown[]) : []).forEach((person, j) => {
+        if (typeof person === 'string' && !personIds.has(person)) {
+          ctx.addIssue({ code: 'custom', path: ['departments', i, field, j], message: `${JSON.stringify(person)} is not a person in people` });
+        }
+      });
+    }
+    const sla = d['sla'];
+    if (sla && typeof sla === 'object') {
+      for (const severity of Object.keys(sla)) {
+        if (!severityIds.has(severity)) ctx.addIssue({ code: 'custom', path: ['departments', i, 'sla', severity], message: `${JSON.stringify(severity)} is not a severity in severities` });
+      }
+    }
+  });
+  const reaction = config.escalations?.reaction;
+  const severity = str(reaction?.severity);
+  if (severity !== undefined && !severityIds.has(severity)) {
+    ctx.addIssue({ code: 'custom', path: ['escalations', 'reaction', 'severity'], message: `${JSON.stringify(severity)} is not a severity in severities` });
+  }
+  const department = str(reaction?.department);
+  if (department !== undefined && !departments.some((d) => d['id'] === department)) {
+    ctx.addIssue({ code: 'custom', path: ['escalations', 'reaction', 'department'], message: `${JSON.stringify(department)} is not a department in departments` });
+  }
+}
+
+export type TeamConfig = z.infer<typeof TeamConfigSchema>;
+export type Person = TeamConfig['people'][number];
+export type Department = TeamConfig['departments'][number];
+export type Severity = TeamConfig['severities'][number];
+export type Role = Person['role'];

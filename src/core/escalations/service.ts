@@ -1,0 +1,270 @@
+/**
+ * The escalation use cases: open the form, create a record, act on it, list, and the SLA timer.
+ * Every change is one compare-and-set of the record (with its audit entry), then its effects are
+ * queued; a record whose effects could not be queued stays "dirty" until the reconciler re-queues
+ * them, so nothing a person did is ever lost.
+ */
+import { z } from 'zod';
+import type { FormValues, Message } from '../../chat/message.js';
+import { escapeText } from '../../chat/message.js';
+import { truncate } from '../../chat/truncate.js';
+import type { Actor, Answer, SourceMessage, SubmitAnswer } from '../interactions.js';
+import type { AuditEntry, Clock, Drafts, MessageLinks, Outbox, Timers } from '../ports.js';
+import type { Participant } from '../roster.js';
+import { assignForm, CARD_KEY, escalationCard, escalationList, resolveForm, type ListFilter } from './card.js';
+import { planAll, planChange, type Plan } from './effects.js';
+import { escalationForm, INPUT_MAX, parseEscalation, type EscalationInput } from './form.js';
+import { isBreached, LIMITS, type Escalation } from './model.js';
+import type { EscalationRules } from './rules.js';
+import { transition, type Action } from './state-machine.js';
+import type { EscalationStore, NewEscalation } from './store.js';
+
+export interface EscalationDeps {
+  store: EscalationStore;
+  outbox: Outbox;
+  timers: Timers;
+  drafts: Drafts;
+  links: MessageLinks;
+  clock: Clock;
+  rules: EscalationRules;
+  /** Reports effects that could not be queued (the reconciler retries them). */
+  onEffectsFailed?: (error: unknown, e: Escalation) => void;
+}
+
+/** What a form carries between opening and submission. */
+const FormState = z.object({
+  origin: z.string().optional(),
+  source: z.object({ conversation: z.string(), id: z.string(), threadRoot: z.string().optional(), link: z.string().optional() }).optional(),
+  /** A draft holding the full source text, when it is longer than a form field can carry. */
+  draft: z.string().optional(),
+});
+type FormState = z.infer<typeof FormState>;
+
+const FILTERS: Record<string, ListFilter> = { '': 'open', all: 'open', open: 'open', mine: 'mine', breached: 'breached' };
+
+const say = (text: string): Message => ({ text, blocks: [{ type: 'section', text }] });
+
+export const STORE_DOWN = 'Shiftlead could not save this right now (its database is unreachable). Nothing was recorded — please try again in a minute.';
+
+function firstLine(text: string): string {
+  return truncate(text.split('\n').find((l) => l.trim())?.trim() ?? '', 150);
+}
+
+export class EscalationService {
+  constructor(private readonly deps: EscalationDeps) {}
+
+  private get rules(): EscalationRules {
+    return this.deps.rules;
+  }
+
+  private participant(actor: Pick<Actor, 'platform' | 'user'>, name?: string): Participant {
+    return this.rules.roster.participant(actor.platform, actor.user, name);
+  }
+
+  private audit(actor: Participant, type: string, subject: string, now: Date, from?: string, to?: string, detail?: string): AuditEntry {
+    const entry: AuditEntry = { actor: actor.personId ?? `${actor.platform}:${actor.user}`, at: now.toISOString(), type, subject };
+    if (from) entry.from = from;
+    if (to) entry.to = to;
+    if (detail) entry.detail = truncate(detail, 500);
+    return entry;
+  }
+
+  /** Queues a change's effects, then marks the record clean. Failures leave it dirty for the reconciler. */
+  private async apply(e: Escalation, plan: Plan): Promise<void> {
+    try {
+      await this.deps.outbox.enqueue(plan.deliveries);
+      for (const t of plan.schedule) await this.deps.timers.schedule(t.id, t.at, t.payload);
+      if (plan.cancel.length > 0) await this.deps.timers.cancel(plan.cancel);
+      await this.deps.store.clean(e.tenant, e.id, e.version);
+    } catch (error) {
+      this.deps.onEffectsFailed?.(error, e);
+    }
+  }
+
+  /** `/escalate [summary]`, or "Escalate message": the form, prefilled. */
+  async openForm(actor: Actor, text: string, source?: SourceMessage): Promise<Answer> {
+    if (text.length > LIMITS.summary) {
+      return { reply: say(`That summary is ${text.length.toLocaleString('en-US')} characters; the most is ${LIMITS.summary.toLocaleString('en-US')}. Run /escalate with a shorter summary and put the rest in Details.`) };
+    }
+    const state: FormState = {};
+    if (actor.conversation) state.origin = actor.conversation;
+    let details = source?.text;
+    if (source) {
+      state.source = { conversation: source.conversation, id: source.id, ...(source.threadRoot ? { threadRoot: source.threadRoot } : {}), ...(source.link ? { link: source.link } : {}) };
+      if (source.text.length > INPUT_MAX) {
+        state.draft = await this.deps.drafts.save(actor.tenant, source.text);
+        details = truncate(source.text, INPUT_MAX);
+      }
+    }
+    const summary = text.trim() || (source ? firstLine(source.text) : undefined);
+    const prefill = { ...(summary ? { summary } : {}), ...(details ? { details } : {}) };
+    return { form: escalationForm(this.rules, prefill, JSON.stringify(state)) };
+  }
+
+  /** The form came back: validate, then create. */
+  async submit(actor: Actor, values: FormValues, rawState: string | undefined): Promise<SubmitAnswer> {
+    const parsed = parseEscalation(values, this.rules);
+    if (!parsed.ok) return parsed;
+    let state: FormState = {};
+    try {
+      state = FormState.parse(rawState ? JSON.parse(rawState) : {});
+    } catch {
+      return { ok: false, errors: { _form: 'This form is out of date; close it and run /escalate again.' } };
+    }
+    const input = parsed.input;
+    try {
+      if (state.draft) {
+        // The details field held a shortened copy of a long message; keep the whole text unless edited.
+        const full = await this.deps.drafts.load(actor.tenant, state.draft);
+        if (full && input.details && full.startsWith(input.details.replace(/…$/, ''))) input.details = full;
+      }
+      await this.create(actor, input, { origin: state.origin, source: state.source });
+      // The requester hears back by DM, with a link to the posted record.
+      return { ok: true };
+    } catch (error) {
+      if (isStoreDown(error)) return { ok: false, errors: { _form: STORE_DOWN } };
+      throw error;
+    }
+  }
+
+  /** Creates a record from validated input; returns the new (or, for a known source, existing) id. */
+  async create(actor: Actor, input: EscalationInput, where: { origin?: string | undefined; source?: FormState['source']; sourceCard?: boolean; sourceKey?: string; requesterName?: string }): Promise<{ id: string; created: boolean }> {
+    const now = this.deps.clock.now();
+    const requester = this.participant(actor, where.requesterName);
+    const channel = this.rules.channel(input.department, actor.platform) ?? where.origin;
+    const draft: NewEscalation = {
+      tenant: actor.tenant,
+      platform: actor.platform,
+      status: 'open',
+      severity: input.severity,
+      department: input.department,
+      customer: input.customer,
+      summary: input.summary,
+      requester,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      cycle: 1,
+      ...this.rules.deadlines(input.department, input.severity, now),
+      misses: { acknowledge: 0, resolve: 0 },
+      version: 1,
+      history: [{ at: now.toISOString(), type: 'created', actor: requester, to: 'open' }],
+      ...(input.ticketUrl ? { ticketUrl: input.ticketUrl } : {}),
+      ...(input.details ? { details: input.details } : {}),
+      ...(where.origin ? { origin: where.origin } : {}),
+      ...(where.source ? { source: where.source } : {}),
+      ...(where.sourceCard ? { sourceCard: true } : {}),
+      ...(channel ? { channel } : {}),
+    };
+    const audit = this.audit(requester, 'escalation.created', '', now, undefined, 'open', `${input.severity} ${input.department}: ${input.summary}`);
+    const result = await this.deps.store.create(actor.tenant, draft, audit, where.sourceKey);
+    if (!result.created) return { id: result.existingId, created: false };
+    await this.apply(result.record, planChange(undefined, result.record, this.rules, now));
+    return { id: result.record.id, created: true };
+  }
+
+  /** Applies an action with compare-and-set: concurrent presses produce one transition. */
+  async act(tenant: string, id: string, action: Action, actor: Participant): Promise<{ ok: true; record: Escalation } | { ok: false; message: string; code: string }> {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const before = await this.deps.store.get(tenant, id);
+      if (!before) return { ok: false, code: 'not_found', message: `There is no ${id} here.` };
+      const now = this.deps.clock.now();
+      const outcome = transition(before, action, actor, now, this.rules.policy());
+      if (!outcome.ok) return outcome;
+      const audit = this.audit(actor, `escalation.${outcome.entry.type}`, id, now, before.status, outcome.record.status, outcome.entry.note);
+      if (await this.deps.store.update(tenant, outcome.record, before.version, audit)) {
+        await this.apply(outcome.record, planChange(before, outcome.record, this.rules, now));
+        return { ok: true, record: outcome.record };
+      }
+    }
+    return { ok: false, code: 'busy', message: `${id} is changing right now; try again.` };
+  }
+
+  /** A button (or its form) was pressed on a card. */
+  async press(actor: Actor, actionId: string, id: string, values: FormValues = {}): Promise<Answer> {
+    if (actionId === 'escalation.new') return this.openForm(actor, '');
+    const who = this.participant(actor);
+    let action: Action;
+    switch (actionId) {
+      case 'escalation.acknowledge':
+        action = { type: 'acknowledge' };
+        break;
+      case 'escalation.reopen':
+        action = { type: 'reopen', ...(values['reason'] ? { reason: values['reason'] } : {}) };
+        break;
+      case 'escalation.resolve': {
+        const note = (values['note'] ?? '').trim();
+        if (!note) return { form: resolveForm(id) };
+        if (note.length > LIMITS.resolution) return { reply: say(`That note is ${note.length.toLocaleString('en-US')} characters; the most is ${LIMITS.resolution.toLocaleString('en-US')}.`) };
+        action = { type: 'resolve', note };
+        break;
+      }
+      case 'escalation.assign': {
+        const owner = (values['owner'] ?? '').trim();
+        if (!owner) return { form: assignForm(id, this.rules.roster.choices(actor.platform)) };
+        action = { type: 'assign', owner: this.participant({ platform: actor.platform, user: owner }, values['ownerName']) };
+        break;
+      }
+      default:
+        return { reply: say(`Shiftlead does not know the button "${actionId}". Update the message with /escalations.`) };
+    }
+    try {
+      const result = await this.act(actor.tenant, id, action, who);
+      return result.ok ? { update: escalationCard(result.record, this.rules, this.deps.clock.now()) } : { reply: say(result.message) };
+    } catch (error) {
+      if (isStoreDown(error)) return { reply: say(STORE_DOWN) };
+      throw error;
+    }
+  }
+
+  /** `/escalations [mine|breached|all]`. */
+  async list(actor: Actor, text: string): Promise<Answer> {
+    const word = text.trim().toLowerCase();
+    const filter = FILTERS[word];
+    if (!filter) return { reply: say(`Unknown filter "${escapeText(word)}". Use /escalations, /escalations mine, /escalations breached or /escalations all.`) };
+    const now = this.deps.clock.now();
+    let records: Escalation[];
+    try {
+      records = await this.deps.store.listOpen(actor.tenant);
+    } catch (error) {
+      if (isStoreDown(error)) return { reply: say(STORE_DOWN.replace('save this', 'read escalations').replace(' Nothing was recorded — please', ' Please')) };
+      throw error;
+    }
+    const me = this.participant(actor);
+    const mine = (p: Participant | undefined) => p !== undefined && ((me.personId !== undefined && p.personId === me.personId) || (p.platform === me.platform && p.user === me.user));
+    if (filter === 'mine') records = records.filter((e) => mine(e.owner) || mine(e.requester));
+    if (filter === 'breached') records = records.filter((e) => isBreached(e, now));
+    const links = await this.deps.links.links(actor.tenant, records.slice(0, 20).map((e) => CARD_KEY(e.id))).catch(() => new Map<string, string>());
+    return { reply: escalationList(records, filter, links, this.rules, now) };
+  }
+
+  /** An SLA timer fired: record the miss (once), which re-notifies and schedules the next. */
+  async deadlinePassed(tenant: string, id: string, clock: 'acknowledge' | 'resolve', cycle: number, miss: number): Promise<void> {
+    const bot: Participant = { platform: 'console', user: 'shiftlead', name: 'Shiftlead' };
+    const record = await this.deps.store.get(tenant, id);
+    if (!record) return;
+    await this.act(tenant, id, { type: 'missed', clock, cycle, miss }, { ...bot, platform: record.platform });
+  }
+
+  /** Re-queues the effects of records whose effects were not confirmed queued. */
+  async reconcile(tenant: string, olderThanMs = 30_000): Promise<number> {
+    const now = this.deps.clock.now();
+    const ids = await this.deps.store.dirty(tenant, olderThanMs, now);
+    for (const id of ids) {
+      const record = await this.deps.store.get(tenant, id);
+      if (record) await this.apply(record, planAll(record, this.rules, now));
+    }
+    return ids.length;
+  }
+}
+
+/** Redis (or whatever holds records) is unreachable: the person must be told to retry. */
+export function isStoreDown(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: string }).code;
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'ETIMEDOUT' ||
+    /Stream isn't writeable|Connection is closed|enableOfflineQueue|Command timed out|ECONNREFUSED|max retries per request|Reached the max retries/i.test(error.message)
+  );
+}
+

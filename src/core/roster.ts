@@ -1,0 +1,69 @@
+/** People as the roster knows them, matched across platforms by id (and email). */
+import type { PersonHandle, PlatformKind } from '../chat/message.js';
+import type { Person } from '../config/team-config-schema.js';
+
+/** Someone who took part in a record: always their platform id, and the roster person if known. */
+export interface Participant {
+  platform: PlatformKind;
+  /** Slack `U…`, Teams AAD object id, or the console's person id. */
+  user: string;
+  personId?: string;
+  name: string;
+}
+
+export class Roster {
+  private readonly byIdMap: Map<string, Person>;
+
+  constructor(readonly people: readonly Person[]) {
+    this.byIdMap = new Map(people.map((p) => [p.id, p]));
+  }
+
+  byId(id: string | undefined): Person | undefined {
+    return id === undefined ? undefined : this.byIdMap.get(id);
+  }
+
+  /** The roster person behind a platform user, by platform id or email. */
+  find(platform: PlatformKind, user: string, email?: string): Person | undefined {
+    const lower = user.toLowerCase();
+    const found = this.people.find((p) => {
+      if (platform === 'console') return p.id === user;
+      if (platform === 'slack') return p.slack === user;
+      return p.teams?.toLowerCase() === lower;
+    });
+    if (found || !email) return found;
+    return this.people.find((p) => p.email?.toLowerCase() === email.toLowerCase());
+  }
+
+  /** The participant for a platform user (named from the roster when possible). */
+  participant(platform: PlatformKind, user: string, fallbackName?: string): Participant {
+    const person = this.find(platform, user);
+    return person
+      ? { platform, user, personId: person.id, name: person.name }
+      : { platform, user, name: fallbackName ?? user };
+  }
+
+  /** A roster person as a participant on a platform, when they have an id there. */
+  onPlatform(person: Person, platform: PlatformKind): Participant | undefined {
+    const user = platform === 'console' ? person.id : platform === 'slack' ? person.slack : person.teams;
+    return user ? { platform, user, personId: person.id, name: person.name } : undefined;
+  }
+
+  /** Roster people who can be picked on a platform (for "assign to" fields). */
+  choices(platform: PlatformKind): Array<{ value: string; label: string }> {
+    return this.people.flatMap((p) => {
+      const user = this.onPlatform(p, platform)?.user;
+      return user ? [{ value: user, label: p.name }] : [];
+    });
+  }
+
+  /** The key of a participant in a message's `people` map, and how to mention them. */
+  handle(p: Participant): { key: string; handle: PersonHandle } {
+    const person = this.byId(p.personId);
+    const handle: PersonHandle = { name: person?.name ?? p.name };
+    const slack = p.platform === 'slack' ? p.user : person?.slack;
+    const teams = p.platform === 'teams' ? p.user : person?.teams;
+    if (slack) handle.slack = slack;
+    if (teams) handle.teams = teams;
+    return { key: p.personId ?? `u-${p.user.replace(/[^a-zA-Z0-9_.-]/g, '_')}`, handle };
+  }
+}

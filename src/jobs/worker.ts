@@ -1,0 +1,73 @@
+/**
+ * The worker runner: one BullMQ `Worker` per queue with Shiftlead's settings, payload validation,
+ * metrics and logs. Processors receive a parsed payload and never see an invalid one.
+ */
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { queuePrefix } from '../store/keys.js';
+import { bullName, QUEUES, type Payload, type QueueName } from './registry.js';
+
+export type Processor<N extends QueueName> = (data: Payload<N>, job: Job, token: string | undefined) => Promise<unknown>;
+
+export interface WorkerSettings {
+  concurrency: number;
+  /** How long a job's lock lasts before another worker may take it over (BullMQ default 30 s). */
+  lockDuration: number;
+  /** How often stalled jobs are looked for (BullMQ default 30 s). */
+  stalledInterval: number;
+  /** How many stalls a job survives (BullMQ's default of 1 fails it on the second SIGKILL). */
+  maxStalledCount: number;
+}
+
+export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
+  concurrency: 8,
+  lockDuration: 30_000,
+  stalledInterval: 30_000,
+  maxStalledCount: 5,
+};
+
+export interface WorkerDeps {
+  connection: Redis;
+  prefix: string;
+  metrics: Metrics;
+  log: Logger;
+  settings?: Partial<WorkerSettings>;
+}
+
+export function startWorker<N extends QueueName>(name: N, processor: Processor<N>, deps: WorkerDeps): Worker {
+  const settings = { ...DEFAULT_WORKER_SETTINGS, ...deps.settings };
+  const log = deps.log.child({ queue: name });
+  const worker = new Worker(
+    bullName(name),
+    async (job: Job, token?: string) => {
+      const parsed = QUEUES[name].safeParse(job.data);
+      if (!parsed.success) {
+        throw new UnrecoverableError(`invalid ${name} payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      }
+      return processor(parsed.data as Payload<N>, job, token);
+    },
+    {
+      connection: deps.connection,
+      prefix: queuePrefix(deps.prefix),
+      concurrency: settings.concurrency,
+      lockDuration: settings.lockDuration,
+      stalledInterval: settings.stalledInterval,
+      maxStalledCount: settings.maxStalledCount,
+    },
+  );
+  worker.on('completed', () => deps.metrics.jobsCompleted.inc({ queue: name }));
+  worker.on('failed', (job, error) => {
+    if (job?.finishedOn) {
+      deps.metrics.jobsFailed.inc({ queue: name });
+      log.error({ jobId: job.id, err: error, attempts: job.attemptsMade }, 'job failed for good');
+    } else {
+      deps.metrics.jobsRetried.inc({ queue: name });
+      log.warn({ jobId: job?.id, err: error, attempts: job?.attemptsMade }, 'job attempt failed; will retry');
+    }
+  });
+  worker.on('stalled', (jobId) => log.warn({ jobId }, 'job stalled (its worker died or blocked); another attempt will run'));
+  worker.on('error', (error) => log.error({ err: error }, 'worker error'));
+  return worker;
+}

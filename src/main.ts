@@ -1,0 +1,102 @@
+/**
+ * The composition root. Validates the environment and the team configuration (every problem is
+ * printed, one line each, then the process exits 1), finds or starts Redis, starts the app in its
+ * role, and shuts down gracefully on SIGTERM/SIGINT (stop taking work, finish in-flight jobs,
+ * close connections, exit 0).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startApp, StartupError } from './app.js';
+import { EnvError, parseEnv, platformsConfigured } from './config/env.js';
+import { loadTeamConfig, TeamConfigError } from './config/team-config.js';
+import { createLogger, terminalDestination } from './log.js';
+import { ensureRedis, RedisUnavailableError } from './store/local-redis.js';
+
+const SHUTDOWN_GRACE_MS = 25_000;
+
+function fail(lines: string[]): never {
+  process.stderr.write(`${lines.join('\n')}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof EnvError) fail(['Shiftlead cannot start; fix these environment variables:', ...error.problems.map((p) => `  ${p}`)]);
+    throw error;
+  }
+  const configured = platformsConfigured(env);
+  const consoleMode = env.SHIFTLEAD_CONSOLE === 'on' || (env.SHIFTLEAD_CONSOLE === 'auto' && !configured.slack && !configured.teams);
+  // In console mode the terminal belongs to the REPL: logs go to stderr, warnings and worse only.
+  const log = createLogger({
+    level: env.LOG_LEVEL ?? (consoleMode ? 'warn' : 'info'),
+    ...(consoleMode ? { destination: terminalDestination() } : {}),
+  });
+
+  let configFile = env.SHIFTLEAD_CONFIG ?? 'shiftlead.yaml';
+  if (!env.SHIFTLEAD_CONFIG && !existsSync(configFile) && existsSync('shiftlead.example.yaml')) {
+    configFile = 'shiftlead.example.yaml';
+    log.warn('No shiftlead.yaml here: using shiftlead.example.yaml. Copy it to shiftlead.yaml and edit it for your team.');
+  }
+  let config;
+  try {
+    config = await loadTeamConfig(configFile);
+  } catch (error) {
+    if (error instanceof TeamConfigError) fail([`Shiftlead cannot start; fix ${error.file}:`, ...error.problems.map((p) => `  ${p}`)]);
+    throw error;
+  }
+
+  let redis;
+  try {
+    redis = await ensureRedis({ url: env.REDIS_URL, dataDir: resolve('.data'), persistence: true });
+  } catch (error) {
+    if (error instanceof RedisUnavailableError) fail([error.message]);
+    throw error;
+  }
+  log.info(`Using ${redis.origin}`);
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string, code = 0) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info({ signal }, 'shutting down: finishing in-flight work');
+    const force = setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    await app?.close();
+    await redis?.stop?.();
+    clearTimeout(force);
+    process.exit(code);
+  };
+
+  let app: Awaited<ReturnType<typeof startApp>> | undefined;
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
+
+  try {
+    app = await startApp({
+      env,
+      config,
+      redisUrl: redis.url,
+      log,
+      role: consoleMode ? 'all' : env.SHIFTLEAD_ROLE,
+      prefix: env.SHIFTLEAD_PREFIX,
+      port: env.PORT,
+      ...(consoleMode ? { console: { input: process.stdin, output: process.stdout, onExit: () => void shutdown('console') } } : {}),
+    });
+  } catch (error) {
+    await redis.stop?.();
+    if (error instanceof StartupError) fail(['Shiftlead cannot start:', ...error.problems.map((p) => `  ${p}`)]);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') fail([`Port ${env.PORT} is in use: stop what uses it or set PORT.`]);
+    if (code === 'ECONNREFUSED' || code === 'ETIMEDOUT') fail([`Redis at ${redis.url} does not answer: start it or set REDIS_URL.`]);
+    throw error;
+  }
+}
+
+void main();

@@ -1,0 +1,41 @@
+/** Prometheus metrics, one registry per running app (tests run several in one process). */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  jobsCompleted: Counter<'queue'>;
+  jobsFailed: Counter<'queue'>;
+  jobsRetried: Counter<'queue'>;
+  outboxDelivered: Counter<'platform' | 'op'>;
+  outboxRateLimited: Counter<'platform'>;
+  outboxPaced: Counter<'platform'>;
+  outboxDuplicates: Counter<'platform'>;
+  outboxPermanentFailures: Counter<'platform' | 'code'>;
+  queueDepth: Gauge<'queue' | 'state'>;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+}
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'shiftlead_' });
+  const registers = [registry];
+  return {
+    registry,
+    jobsCompleted: new Counter({ name: 'shiftlead_jobs_completed_total', help: 'Jobs completed, by queue', labelNames: ['queue'], registers }),
+    jobsFailed: new Counter({ name: 'shiftlead_jobs_failed_total', help: 'Jobs failed for good (no attempts left or unrecoverable), by queue', labelNames: ['queue'], registers }),
+    jobsRetried: new Counter({ name: 'shiftlead_jobs_retried_total', help: 'Job attempts that failed and will be retried, by queue', labelNames: ['queue'], registers }),
+    outboxDelivered: new Counter({ name: 'shiftlead_outbox_delivered_total', help: 'Messages delivered by the outbox', labelNames: ['platform', 'op'], registers }),
+    outboxRateLimited: new Counter({ name: 'shiftlead_outbox_rate_limited_total', help: 'Platform 429 answers (waited out, not failures)', labelNames: ['platform'], registers }),
+    outboxPaced: new Counter({ name: 'shiftlead_outbox_paced_total', help: 'Deliveries held back by pacing', labelNames: ['platform'], registers }),
+    outboxDuplicates: new Counter({ name: 'shiftlead_outbox_duplicates_total', help: 'Deliveries skipped because their idempotency key was delivered already', labelNames: ['platform'], registers }),
+    outboxPermanentFailures: new Counter({ name: 'shiftlead_outbox_permanent_failures_total', help: 'Deliveries recorded as permanently failed', labelNames: ['platform', 'code'], registers }),
+    queueDepth: new Gauge({ name: 'shiftlead_queue_depth', help: 'Jobs in each queue, by state (sampled at scrape)', labelNames: ['queue', 'state'], registers }),
+    httpDuration: new Histogram({
+      name: 'shiftlead_http_request_duration_seconds',
+      help: 'HTTP request latency',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,67 @@
+/** Slack, assembled: tokens, the platform (for the outbox), the Bolt app and HTTP routes, event processing. */
+import type { Redis } from 'ioredis';
+import type { Env } from '../../config/env.js';
+import type { EscalationRules } from '../../core/escalations/rules.js';
+import type { EscalationService } from '../../core/escalations/service.js';
+import type { Interactions } from '../../core/interactions.js';
+import type { HttpServer } from '../../http/server.js';
+import type { Queues } from '../../jobs/queues.js';
+import type { Logger } from '../../log.js';
+import { createSlackApp } from './bolt-app.js';
+import { createSlackEventProcessor, SlackEventIntake } from './events.js';
+import { addSlackOAuthRoutes, mountSlack } from './http.js';
+import { RedisInstallationStore } from './installation-store.js';
+import { SlackPlatform } from './slack-platform.js';
+import { InstallationTokens, SingleWorkspaceTokens, type SlackTokens } from './tokens.js';
+import { DEFAULT_SLACK_API_URL, SlackClients } from './web.js';
+
+export interface SlackDeps {
+  env: Env;
+  redis: Redis;
+  prefix: string;
+  queues: Queues;
+  interactions: Interactions;
+  escalations: EscalationService;
+  rules: EscalationRules;
+  log: Logger;
+}
+
+export interface Slack {
+  platform: SlackPlatform;
+  processEvent: ReturnType<typeof createSlackEventProcessor>;
+  /** Serves Slack on the HTTP server (HTTP mode) or connects Socket Mode. */
+  startWeb(http: HttpServer): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createSlack(deps: SlackDeps): Slack {
+  const { env, log } = deps;
+  const clients = new SlackClients(env.SLACK_API_URL ?? DEFAULT_SLACK_API_URL, log);
+  const installs = new RedisInstallationStore(deps.redis, deps.prefix);
+  const tokens: SlackTokens =
+    env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET
+      ? new InstallationTokens(installs, deps.redis, deps.prefix, clients, { clientId: env.SLACK_CLIENT_ID, clientSecret: env.SLACK_CLIENT_SECRET })
+      : new SingleWorkspaceTokens(env.SLACK_BOT_TOKEN ?? '', clients);
+  const platform = new SlackPlatform(tokens, clients);
+  const events = new SlackEventIntake(deps.queues);
+  let stopWeb: (() => Promise<void>) | undefined;
+
+  return {
+    platform,
+    processEvent: createSlackEventProcessor({ platform, escalations: deps.escalations, rules: deps.rules, log }),
+    async startWeb(http) {
+      const { app, receiver } = createSlackApp({ env, platform, interactions: deps.interactions, events, log });
+      addSlackOAuthRoutes(http, { env, store: installs, log });
+      if (receiver) {
+        mountSlack(http, { env, receiver, events, log });
+      } else {
+        await app.start();
+        stopWeb = () => app.stop().then(() => undefined);
+        log.info('Slack Socket Mode connected');
+      }
+    },
+    async stop() {
+      await stopWeb?.();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/** Slack's documented Block Kit limits (reference/slack.md §1), in one place. */
+export const SLACK_LIMITS = {
+  messageBlocks: 50,
+  modalBlocks: 100,
+  /** Slack rejects messages whose summed block text passes ~12k (`msg_blocks_too_long`); keep a margin. */
+  messageTextBudget: 10_000,
+  /** Top-level `text`: truncated by Slack above 40,000; it recommends at most 4,000. */
+  fallbackText: 4_000,
+  sectionText: 3_000,
+  sectionFields: 10,
+  fieldText: 2_000,
+  headerText: 150,
+  contextElements: 10,
+  contextText: 3_000,
+  actionsElements: 25,
+  buttonText: 75,
+  actionId: 255,
+  blockId: 255,
+  buttonValue: 2_000,
+  modalTitle: 24,
+  modalSubmit: 24,
+  modalClose: 24,
+  privateMetadata: 3_000,
+  callbackId: 255,
+  inputLabel: 2_000,
+  inputHint: 2_000,
+  placeholder: 150,
+  selectOptions: 100,
+  optionText: 75,
+  optionValue: 150,
+  textInputMax: 3_000,
+} as const;

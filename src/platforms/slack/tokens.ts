@@ -1,0 +1,139 @@
+/**
+ * Bot tokens per tenant: one configured token (single workspace), or installations (OAuth), with
+ * token rotation guarded by a Redis lock so that two replicas never spend one refresh token.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Installation } from '@slack/oauth';
+import type { Redis } from 'ioredis';
+import { UnauthorizedError } from '../../chat/errors.js';
+import { globalKeys } from '../../store/keys.js';
+import type { RedisInstallationStore } from './installation-store.js';
+import type { SlackClients } from './web.js';
+
+export interface SlackAuth {
+  botToken: string;
+  botId?: string;
+  botUserId?: string;
+}
+
+export interface SlackTokens {
+  /** The bot token (and ids) for a tenant; throws `UnauthorizedError` when there is none. */
+  forTenant(tenant: string): Promise<SlackAuth>;
+  /** Forgets a tenant's tokens (uninstalled, revoked). */
+  forget(tenant: string): Promise<void>;
+}
+
+/** One workspace, one configured token. */
+export class SingleWorkspaceTokens implements SlackTokens {
+  private identity: Promise<SlackAuth> | undefined;
+
+  constructor(
+    private readonly token: string,
+    private readonly clients: SlackClients,
+  ) {}
+
+  async forTenant(): Promise<SlackAuth> {
+    // auth.test once, for the bot's own ids (Bolt uses them to ignore the bot's own events).
+    this.identity ??= this.clients
+      .call<{ bot_id?: string; user_id?: string }>(this.token, 'auth.test', {})
+      .then((r) => ({ botToken: this.token, ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) }))
+      .catch((error: unknown) => {
+        this.identity = undefined;
+        throw error;
+      });
+    return this.identity;
+  }
+
+  async forget(): Promise<void> {}
+}
+
+/** Refresh this long before expiry (Bolt's InstallProvider uses the same 2 h window). */
+const REFRESH_WINDOW_MS = 2 * 3600_000;
+const LOCK_MS = 30_000;
+
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+export class InstallationTokens implements SlackTokens {
+  constructor(
+    private readonly store: RedisInstallationStore,
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly clients: SlackClients,
+    private readonly app: { clientId: string; clientSecret: string },
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private auth(installation: Installation): SlackAuth {
+    const bot = installation.bot;
+    if (!bot?.token) throw new UnauthorizedError('the installation has no bot token');
+    return { botToken: bot.token, botId: bot.id, botUserId: bot.userId };
+  }
+
+  private expiring(installation: Installation): boolean {
+    const expiresAt = installation.bot?.expiresAt;
+    return expiresAt !== undefined && installation.bot?.refreshToken !== undefined && expiresAt * 1000 - this.now() < REFRESH_WINDOW_MS;
+  }
+
+  private expired(installation: Installation): boolean {
+    const expiresAt = installation.bot?.expiresAt;
+    return expiresAt !== undefined && expiresAt * 1000 <= this.now();
+  }
+
+  async forTenant(tenant: string): Promise<SlackAuth> {
+    const installation = await this.store.byTenant(tenant);
+    if (!installation) throw new UnauthorizedError(`Shiftlead is not installed in ${tenant}`);
+    if (!this.expiring(installation)) return this.auth(installation);
+    return this.auth(await this.rotate(tenant, installation));
+  }
+
+  /** Refreshes the bot token under a lock; another replica holding it means: wait and re-read. */
+  private async rotate(tenant: string, current: Installation): Promise<Installation> {
+    const lock = globalKeys(this.prefix).slackLock(tenant);
+    const owner = randomUUID();
+    for (let waited = 0; waited < LOCK_MS; waited += 200) {
+      if ((await this.redis.set(lock, owner, 'PX', LOCK_MS, 'NX')) === 'OK') {
+        try {
+          // Someone may have refreshed it between our read and the lock.
+          const fresh = (await this.store.byTenant(tenant)) ?? current;
+          if (!this.expiring(fresh)) return fresh;
+          return await this.refresh(fresh);
+        } finally {
+          await this.redis.eval(RELEASE, 1, lock, owner);
+        }
+      }
+      // The other replica is refreshing: a token that has not expired yet is still good to use.
+      if (!this.expired(current)) return current;
+      await new Promise((r) => setTimeout(r, 200));
+      const fresh = await this.store.byTenant(tenant);
+      if (fresh && !this.expiring(fresh)) return fresh;
+    }
+    throw new UnauthorizedError(`could not refresh the Slack token of ${tenant}`);
+  }
+
+  private async refresh(installation: Installation): Promise<Installation> {
+    const bot = installation.bot;
+    if (!bot?.refreshToken) return installation;
+    const result = await this.clients.call<{ access_token?: string; refresh_token?: string; expires_in?: number }>(undefined, 'oauth.v2.access', {
+      client_id: this.app.clientId,
+      client_secret: this.app.clientSecret,
+      grant_type: 'refresh_token',
+      refresh_token: bot.refreshToken,
+    });
+    if (!result.access_token) throw new UnauthorizedError('oauth.v2.access returned no token');
+    const updated: Installation = {
+      ...installation,
+      bot: {
+        ...bot,
+        token: result.access_token,
+        ...(result.refresh_token ? { refreshToken: result.refresh_token } : {}),
+        ...(result.expires_in ? { expiresAt: Math.floor(this.now() / 1000) + result.expires_in } : {}),
+      },
+    };
+    await this.store.storeInstallation(updated);
+    return updated;
+  }
+
+  async forget(tenant: string): Promise<void> {
+    await this.store.forget(tenant);
+  }
+}

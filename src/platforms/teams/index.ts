@@ -1,0 +1,46 @@
+/**
+ * Teams, assembled. botbuilder (archived upstream, support ended 2025-12-31) stays inside this
+ * folder, pinned, behind the ChatPlatform port: a move to the Teams SDK or the Microsoft 365 Agents
+ * SDK replaces these files only.
+ */
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import type { Redis } from 'ioredis';
+import type { Env } from '../../config/env.js';
+import type { Interactions } from '../../core/interactions.js';
+import type { HttpServer } from '../../http/server.js';
+import type { Logger } from '../../log.js';
+import { ShiftleadTeamsBot } from './bot.js';
+import { mountTeams } from './http.js';
+import { TeamsReferences } from './references.js';
+import { TeamsPlatform } from './teams-platform.js';
+
+export interface Teams {
+  platform: TeamsPlatform;
+  startWeb(http: HttpServer): void;
+}
+
+export function createTeams(deps: { env: Env; redis: Redis; prefix: string; interactions: Interactions; log: Logger }): Teams {
+  const { env, log } = deps;
+  const appId = env.MicrosoftAppId ?? '';
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: appId,
+    MicrosoftAppPassword: env.MicrosoftAppPassword ?? '',
+    MicrosoftAppType: env.MicrosoftAppType ?? 'MultiTenant',
+    MicrosoftAppTenantId: env.MicrosoftAppTenantId ?? '',
+  });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (_ctx, error) => {
+    // Log only: an error must never turn into "the bot encountered an error" posted in a channel.
+    log.error({ err: error }, 'Teams turn failed');
+    throw error;
+  };
+  const references = new TeamsReferences(deps.redis, deps.prefix);
+  const platform = new TeamsPlatform(adapter, appId, references);
+  return {
+    platform,
+    startWeb(http) {
+      if (!appId) log.warn('MicrosoftAppId is empty: /api/messages accepts unauthenticated requests (local use only, e.g. the Microsoft 365 Agents Playground)');
+      mountTeams(http, { adapter, bot: new ShiftleadTeamsBot({ interactions: deps.interactions, references, log }), log });
+    },
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * Teams as a `ChatPlatform`: proactive messages through the Bot Connector, from stored
+ * conversation references. A post to a channel starts a new thread; replies go into it; updates
+ * edit the card for everyone (`updateActivity`).
+ */
+import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import { BlockedError, ConversationNotFoundError, RejectedError } from '../../chat/errors.js';
+import type { Form, Message } from '../../chat/message.js';
+import type { ChatPlatform, MessageRef, PacingRules } from '../../chat/platform.js';
+import { cardActivity } from './cards.js';
+import { translateTeamsError } from './errors.js';
+import { baseConversation, type TeamsReferences } from './references.js';
+
+/**
+ * Per conversation Teams allows 7 sends a second, 8 in 2 s, 60 in 30 s and 1,800 an hour (to one
+ * user); per app and tenant about 30 a second (reference/teams.md §6). 7 tokens refilled at 1/s
+ * keep every short window; 30 at 0.49/s keep the hourly one. The tenant bucket keeps ≤ 30 a second.
+ */
+export const TEAMS_PACING: PacingRules = {
+  conversation: [
+    { capacity: 7, perSecond: 1 },
+    { capacity: 30, perSecond: 0.49 },
+  ],
+  tenant: [{ capacity: 15, perSecond: 15 }],
+};
+
+const CHANNEL = /^19:[^;]+@thread\.(tacv2|skype)$/;
+
+/** The Microsoft 365 tenant id inside a Shiftlead tenant id. */
+export function microsoftTenant(tenant: string): string {
+  return tenant.replace(/^teams-/, '');
+}
+
+export class TeamsPlatform implements ChatPlatform {
+  readonly kind = 'teams' as const;
+  readonly pacing = TEAMS_PACING;
+
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+    readonly references: TeamsReferences,
+  ) {}
+
+  private async serviceUrl(tenant: string, scope?: string): Promise<string> {
+    const stored = scope ? await this.references.get(tenant, scope) : undefined;
+    const url = stored?.ref.serviceUrl ?? (await this.references.serviceUrl(tenant));
+    if (!url) throw new ConversationNotFoundError(`Shiftlead has no conversation in ${tenant} yet: add the app to the team or chat first`);
+    return url;
+  }
+
+  /** Fails fast for a reference a 403 or 404 marked dead. */
+  private async alive(tenant: string, scope: string): Promise<void> {
+    const stored = await this.references.get(tenant, scope);
+    if (stored?.dead) throw new BlockedError(`${scope} is unreachable (${stored.dead.code} at ${stored.dead.at}); waiting for Teams to show it again`);
+  }
+
+  /** Runs a connector call; a 403/404 marks `scope` dead before the error goes back to the outbox. */
+  private async guarded<T>(tenant: string, scope: string | undefined, what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const translated = translateTeamsError(error, what);
+      if (scope && (translated.code === 'blocked' || translated.code === 'conversation_not_found')) {
+        await this.references.markDead(tenant, scope, translated.code).catch(() => undefined);
+      }
+      throw translated;
+    }
+  }
+
+  private async botAccount(tenant: string): Promise<{ id: string; name: string }> {
+    const known = await this.references.bot(tenant);
+    return { id: known?.id ?? `28:${this.appId}`, name: known?.name ?? 'Shiftlead' };
+  }
+
+  private reference(tenant: string, conversation: string, serviceUrl: string, type: string): Partial<ConversationReference> {
+    const tenantId = microsoftTenant(tenant);
+    return { channelId: 'msteams', serviceUrl, conversation: { id: conversation, tenantId, conversationType: type, isGroup: type !== 'personal', name: '' } };
+  }
+
+  private async send(tenant: string, ref: Partial<ConversationReference>, message: Message): Promise<string> {
+    let id = '';
+    await this.adapter.continueConversationAsync(this.appId, ref, async (ctx: TurnContext) => {
+      id = (await ctx.sendActivity(cardActivity(message)))?.id ?? '';
+    });
+    return id;
+  }
+
+  async post(tenant: string, conversation: string, message: Message, thread?: MessageRef): Promise<MessageRef> {
+    const base = baseConversation(thread?.conversation ?? conversation);
+    const scope = `conv:${base}`;
+    await this.alive(tenant, scope);
+    const serviceUrl = await this.serviceUrl(tenant, scope);
+    if (thread) {
+      // A channel thread's conversation id ends in ";messageid=<first message>".
+      const threadId = thread.conversation.includes(';messageid=') ? thread.conversation : `${base};messageid=${thread.threadRoot ?? thread.id}`;
+      const id = await this.guarded(tenant, scope, 'reply', () => this.send(tenant, this.reference(tenant, threadId, serviceUrl, 'channel'), message));
+      return { conversation: threadId, id, threadRoot: threadId.split(';messageid=')[1] ?? thread.id };
+    }
+    if (CHANNEL.test(conversation)) {
+      let created = '';
+      const tenantId = microsoftTenant(tenant);
+      const bot = await this.botAccount(tenant);
+      await this.guarded(tenant, scope, 'post to channel', () =>
+        this.adapter.createConversationAsync(
+          this.appId,
+          'msteams',
+          serviceUrl,
+          undefined as unknown as string,
+          { isGroup: true, channelData: { channel: { id: conversation }, tenant: { id: tenantId } }, activity: cardActivity(message) as never, tenantId, bot, members: [] },
+          async (ctx) => {
+            created = ctx.activity.conversation.id;
+          },
+        ),
+      );
+      const id = created.split(';messageid=')[1] ?? created;
+      const link = `https://teams.microsoft.com/l/message/${encodeURIComponent(conversation)}/${id}?tenantId=${tenantId}&parentMessageId=${id}`;
+      return { conversation: created.includes(';messageid=') ? created : `${conversation};messageid=${id}`, id, link };
+    }
+    const stored = await this.references.get(tenant, scope);
+    const ref = stored?.ref ?? this.reference(tenant, conversation, serviceUrl, 'groupChat');
+    const id = await this.guarded(tenant, scope, 'post', () => this.send(tenant, ref, message));
+    return { conversation, id };
+  }
+
+  async update(tenant: string, ref: MessageRef, message: Message): Promise<void> {
+    const scope = `conv:${baseConversation(ref.conversation)}`;
+    await this.alive(tenant, scope);
+    const serviceUrl = await this.serviceUrl(tenant, scope);
+    const type = CHANNEL.test(baseConversation(ref.conversation)) ? 'channel' : 'groupChat';
+    await this.guarded(tenant, scope, 'update', () =>
+      this.adapter.continueConversationAsync(this.appId, this.reference(tenant, ref.conversation, serviceUrl, type), async (ctx: TurnContext) => {
+        await ctx.updateActivity({ ...cardActivity(message), id: ref.id, conversation: { id: ref.conversation, isGroup: true, name: '', conversationType: type } });
+      }),
+    );
+  }
+
+  async dm(tenant: string, user: string, message: Message): Promise<MessageRef> {
+    const scope = `user:${user.toLowerCase()}`;
+    await this.alive(tenant, scope);
+    const stored = await this.references.get(tenant, scope);
+    if (stored?.ref.conversation) {
+      const ref = stored.ref;
+      const id = await this.guarded(tenant, scope, 'DM', () => this.send(tenant, ref, message));
+      return { conversation: ref.conversation?.id ?? '', id };
+    }
+    const member = await this.references.member(tenant, user);
+    if (!member) throw new BlockedError(`Shiftlead cannot reach ${user} on Teams yet: they need to install the app or message it once`);
+    const serviceUrl = await this.serviceUrl(tenant);
+    const tenantId = microsoftTenant(tenant);
+    const bot = await this.botAccount(tenant);
+    let conversation = '';
+    let id = '';
+    await this.guarded(tenant, scope, 'create 1:1 chat', () =>
+      this.adapter.createConversationAsync(
+        this.appId,
+        'msteams',
+        serviceUrl,
+        undefined as unknown as string,
+        { isGroup: false, bot, members: [{ id: member.id, name: member.name ?? '' }], tenantId, channelData: { tenant: { id: tenantId } } },
+        async (ctx) => {
+          conversation = ctx.activity.conversation.id;
+          id = (await ctx.sendActivity(cardActivity(message)))?.id ?? '';
+        },
+      ),
+    );
+    await this.references.save(tenant, { [scope]: this.reference(tenant, conversation, serviceUrl, 'personal') }, {}, undefined);
+    return { conversation, id };
+  }
+
+  /** Teams has no ephemeral messages for bots in channels: a private word is a DM. */
+  async whisper(tenant: string, _conversation: string, user: string, message: Message): Promise<void> {
+    await this.dm(tenant, user, message);
+  }
+
+  async openForm(_tenant: string, _trigger: string, _form: Form): Promise<void> {
+    // Teams opens dialogs only in answer to an invoke (task/fetch); the bot returns the form there.
+    throw new RejectedError('Teams opens forms from invoke responses, not proactively');
+  }
+}
+

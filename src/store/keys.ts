@@ -1,0 +1,65 @@
+/**
+ * The Redis key layout, in one place. Every record key is namespaced by prefix and tenant, and
+ * carries the tenant as a hash tag (`{slack-T0123}`) so that one tenant's keys share a Redis
+ * Cluster slot and multi-key scripts stay atomic there.
+ *
+ *   <p>:{<tenant>}:esc:seq                 string  last escalation number (INCR)
+ *   <p>:{<tenant>}:esc:records             hash    ESC-n → escalation JSON
+ *   <p>:{<tenant>}:esc:versions            hash    ESC-n → version (compare-and-set)
+ *   <p>:{<tenant>}:esc:open                zset    ESC-n → created at (ms), open records only
+ *   <p>:{<tenant>}:esc:sources             hash    source message key → ESC-n (one record per message)
+ *   <p>:{<tenant>}:esc:dirty               zset    ESC-n → changed at (ms), until its effects are queued
+ *   <p>:{<tenant>}:audit                   stream  actor, at, type, subject, from, to (capped ~100k)
+ *   <p>:{<tenant>}:out:refs                hash    message key → MessageRef JSON (where a message was delivered)
+ *   <p>:{<tenant>}:out:versions            hash    message key → last version delivered by an update
+ *   <p>:{<tenant>}:out:sent:<key>          string  idempotency marker of a delivered outbox job (7 days)
+ *   <p>:{<tenant>}:out:failed              hash    idempotency key → failure JSON (permanent failures)
+ *   <p>:{<tenant>}:pace-tenant             hash    tenant-wide token buckets
+ *   <p>:{<tenant>}:pace:<conversation>     hash    per-conversation token buckets
+ *   <p>:{<tenant>}:draft:<id>              string  form draft (prefill too large for the platform), 1 h
+ *   <p>:{<tenant>}:teams:refs              hash    Teams conversation references by scope key
+ *   <p>:tenants                            set     tenants that have escalations (for the reconciler)
+ *   <p>:slack:installs                     hash    Slack installation key → installation JSON
+ *   <p>:slack:lock:<installation>          string  token-rotation lock (SET NX PX)
+ *   <p>:evt:<platform>:<event id>          string  inbound event de-duplication (SET NX EX)
+ *
+ * BullMQ keeps its own keys under `<p>-bull:{<queue>}:…` (one hash tag per queue).
+ */
+
+export type TenantKeys = ReturnType<typeof tenantKeys>;
+
+export function tenantKeys(prefix: string, tenant: string) {
+  if (!/^[A-Za-z0-9._-]+$/.test(tenant)) throw new Error(`invalid tenant id ${JSON.stringify(tenant)}`);
+  const base = `${prefix}:{${tenant}}`;
+  return {
+    escSeq: `${base}:esc:seq`,
+    escRecords: `${base}:esc:records`,
+    escVersions: `${base}:esc:versions`,
+    escOpen: `${base}:esc:open`,
+    escSources: `${base}:esc:sources`,
+    escDirty: `${base}:esc:dirty`,
+    audit: `${base}:audit`,
+    outRefs: `${base}:out:refs`,
+    outVersions: `${base}:out:versions`,
+    outSent: (key: string) => `${base}:out:sent:${key}`,
+    outFailed: `${base}:out:failed`,
+    paceTenant: `${base}:pace-tenant`,
+    paceConversation: (conversation: string) => `${base}:pace:${conversation}`,
+    draft: (id: string) => `${base}:draft:${id}`,
+    teamsRefs: `${base}:teams:refs`,
+  };
+}
+
+export function globalKeys(prefix: string) {
+  return {
+    tenants: `${prefix}:tenants`,
+    slackInstalls: `${prefix}:slack:installs`,
+    slackLock: (installation: string) => `${prefix}:slack:lock:${installation}`,
+    event: (platform: string, id: string) => `${prefix}:evt:${platform}:${id}`,
+  };
+}
+
+/** BullMQ's key prefix for a Shiftlead prefix. */
+export function queuePrefix(prefix: string): string {
+  return `${prefix}-bull`;
+}

@@ -1,0 +1,122 @@
+/**
+ * Redis for local use. With no REDIS_URL, Shiftlead uses redis://127.0.0.1:6379; if nothing
+ * answers there and `redis-server` is installed, it starts a private one (loopback only, AOF on,
+ * data under ./.data/) and stops it on exit. The test suite's global setup uses the same code.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile, writeFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { redisAnswers } from './redis.js';
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export interface LocalRedis {
+  url: string;
+  /** Set when this process started the server; stops it. */
+  stop?: () => Promise<void>;
+  /** A one-line description for the log. */
+  origin: string;
+}
+
+export class RedisUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RedisUnavailableError';
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+function waitForExitOrTimeout(child: ChildProcess, ms: number): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      done();
+    }, ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+  });
+}
+
+export interface EnsureRedisOptions {
+  /** REDIS_URL when set: used as is, nothing is started. */
+  url?: string | undefined;
+  /** Where a private server keeps its files. */
+  dataDir: string;
+  /** AOF on (the app) or off (tests). */
+  persistence: boolean;
+  /** Where to look before starting one (default redis://127.0.0.1:6379). */
+  probeUrl?: string;
+}
+
+/** Finds or starts Redis; throws `RedisUnavailableError` with one line saying what to do. */
+export async function ensureRedis(options: EnsureRedisOptions): Promise<LocalRedis> {
+  if (options.url) return { url: options.url, origin: `REDIS_URL ${options.url}` };
+  const probe = options.probeUrl ?? DEFAULT_REDIS_URL;
+  if (await redisAnswers(probe)) return { url: probe, origin: `Redis at ${probe}` };
+
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const portFile = join(dataDir, 'redis.port');
+  const previous = Number.parseInt(await readFile(portFile, 'utf8').catch(() => ''), 10);
+  if (previous > 0) {
+    const url = `redis://127.0.0.1:${previous}`;
+    if (await redisAnswers(url)) return { url, origin: `private Redis left running at ${url} (data in ${dataDir})` };
+  }
+
+  const port = await freePort();
+  const args = [
+    '--port', String(port),
+    '--bind', '127.0.0.1',
+    '--protected-mode', 'yes',
+    '--dir', dataDir,
+    '--maxmemory-policy', 'noeviction',
+    '--save', '',
+    '--appendonly', options.persistence ? 'yes' : 'no',
+    '--appendfsync', 'everysec',
+    '--daemonize', 'no',
+    '--loglevel', 'warning',
+  ];
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const spawned = await new Promise<boolean>((done) => {
+    child.once('spawn', () => done(true));
+    child.once('error', () => done(false));
+  });
+  if (!spawned) {
+    throw new RedisUnavailableError(
+      `Nothing answers at ${probe} and redis-server is not installed: start Redis (e.g. "sudo apt-get install redis-server" or "docker run -p 6379:6379 redis:7") or set REDIS_URL.`,
+    );
+  }
+  const url = `redis://127.0.0.1:${port}`;
+  for (let i = 0; i < 100 && !(await redisAnswers(url, 200)); i += 1) {
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (!(await redisAnswers(url))) {
+    child.kill('SIGKILL');
+    throw new RedisUnavailableError(`redis-server did not start on ${url} (data directory ${dataDir}); start Redis yourself or set REDIS_URL.`);
+  }
+  await writeFile(portFile, String(port));
+  return {
+    url,
+    origin: `private redis-server on ${url} (AOF ${options.persistence ? 'on' : 'off'}, data in ${dataDir})`,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await waitForExitOrTimeout(child, 5_000);
+      await rm(portFile, { force: true });
+    },
+  };
+}

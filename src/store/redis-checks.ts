@@ -1,0 +1,65 @@
+/**
+ * Start-up checks on the Redis server, through INFO (managed services such as ElastiCache block
+ * CONFIG). BullMQ needs `noeviction`; without persistence a restart loses every escalation.
+ */
+import type { Redis } from 'ioredis';
+
+export interface RedisHealth {
+  version: string;
+  evictionPolicy: string;
+  aof: boolean;
+  rdb: boolean;
+}
+
+function infoFields(text: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const at = line.indexOf(':');
+    if (at > 0 && !line.startsWith('#')) fields.set(line.slice(0, at), line.slice(at + 1).trim());
+  }
+  return fields;
+}
+
+export async function inspectRedis(redis: Redis): Promise<RedisHealth> {
+  const [server, memory, persistence] = await Promise.all([redis.info('server'), redis.info('memory'), redis.info('persistence')]);
+  const fields = infoFields(`${server}\n${memory}\n${persistence}`);
+  let rdb = false;
+  try {
+    // `save ""` disables snapshots; managed services may refuse CONFIG, in which case trust INFO.
+    const reply = (await redis.call('CONFIG', 'GET', 'save')) as unknown;
+    const value = Array.isArray(reply) ? reply[1] : (reply as Record<string, string>)['save'];
+    rdb = typeof value === 'string' && value.trim() !== '';
+  } catch {
+    rdb = fields.get('rdb_last_bgsave_status') === 'ok' && fields.get('rdb_last_save_time') !== undefined;
+  }
+  return {
+    version: fields.get('redis_version') ?? 'unknown',
+    evictionPolicy: fields.get('maxmemory_policy') ?? 'unknown',
+    aof: fields.get('aof_enabled') === '1',
+    rdb,
+  };
+}
+
+export interface RedisVerdict {
+  errors: string[];
+  warnings: string[];
+}
+
+/** Judges the server: errors stop the process, warnings are logged once. */
+export function judgeRedis(health: RedisHealth): RedisVerdict {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  if (health.evictionPolicy !== 'noeviction') {
+    errors.push(
+      `Redis maxmemory-policy is "${health.evictionPolicy}"; Shiftlead needs "noeviction" (BullMQ loses jobs otherwise). Run: redis-cli CONFIG SET maxmemory-policy noeviction, and set it in redis.conf.`,
+    );
+  }
+  const major = Number.parseInt(health.version, 10);
+  if (Number.isFinite(major) && major < 6) errors.push(`Redis ${health.version} is too old; Shiftlead needs Redis 6.2 or newer.`);
+  if (!health.aof && !health.rdb) {
+    warnings.push(
+      'Redis persistence is off (no AOF, no RDB): a Redis restart loses every escalation, handoff and queued message. Turn on AOF: redis-cli CONFIG SET appendonly yes (and appendfsync everysec in redis.conf).',
+    );
+  }
+  return { errors, warnings };
+}

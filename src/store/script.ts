@@ -1,0 +1,20 @@
+/** A Lua script run by SHA (EVALSHA), loading it on the first NOSCRIPT. */
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+export class Script {
+  private readonly sha: string;
+
+  constructor(private readonly lua: string) {
+    this.sha = createHash('sha1').update(lua).digest('hex');
+  }
+
+  async run(redis: Redis, keys: string[], args: Array<string | number>): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) return redis.eval(this.lua, keys.length, ...keys, ...args);
+      throw error;
+    }
+  }
+}

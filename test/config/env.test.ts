@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { EnvError, parseEnv, platformsConfigured } from '../../src/config/env.js';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    parseEnv(env);
+  } catch (error) {
+    if (error instanceof EnvError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('environment', () => {
+  it('starts with nothing set: console mode, defaults filled in', () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({ PORT: 3000, SHIFTLEAD_ROLE: 'all', SHIFTLEAD_PREFIX: 'sl' });
+    expect(env.REDIS_URL).toBeUndefined();
+    expect(platformsConfigured(env)).toEqual({ slack: false, teams: false });
+    expect(Object.isFrozen(env)).toBe(true);
+  });
+
+  it('lists every problem, one line each, naming the variable', () => {
+    const lines = problems({
+      PORT: 'eighty',
+      REDIS_URL: 'localhost:6379',
+      SHIFTLEAD_ROLE: 'everything',
+      SLACK_BOT_TOKEN: 'xoxp-user-token',
+      SLACK_API_URL: 'not a url',
+      MicrosoftAppType: 'Single',
+      SLACK_CLIENT_ID: '123.456',
+    });
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'PORT: must be a port number',
+        'REDIS_URL: must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379',
+        'SHIFTLEAD_ROLE: must be one of web, worker, all',
+        'SLACK_BOT_TOKEN: must be a bot token (xoxb-…)',
+        'SLACK_API_URL: must be a URL, e.g. https://slack.com/api/',
+        'MicrosoftAppType: must be MultiTenant, SingleTenant or UserAssignedMSI',
+        // Settings that need each other are checked in the same pass.
+        'SLACK_CLIENT_SECRET: is required for OAuth installs (with SLACK_CLIENT_ID and SLACK_STATE_SECRET)',
+      ]),
+    );
+    expect(lines.every((l) => !l.includes('\n'))).toBe(true);
+  });
+
+  it('checks settings that only make sense together', () => {
+    expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc' })).toEqual(['SLACK_SIGNING_SECRET: is required to verify requests from Slack']);
+    expect(problems({ SLACK_CLIENT_ID: '123.456', SLACK_SIGNING_SECRET: 's' })).toEqual([
+      'SLACK_CLIENT_SECRET: is required for OAuth installs (with SLACK_CLIENT_ID and SLACK_STATE_SECRET)',
+      'SLACK_STATE_SECRET: is required for OAuth installs (with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)',
+    ]);
+    expect(problems({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001' })).toEqual(['MicrosoftAppPassword: is required with MicrosoftAppId']);
+    expect(problems({ MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' })).toEqual([
+      'MicrosoftAppTenantId: is required when MicrosoftAppType is SingleTenant',
+    ]);
+    expect(problems({ SLACK_APP_TOKEN: 'xapp-1-abc' })).toEqual(['SLACK_BOT_TOKEN: is required with SLACK_APP_TOKEN (Socket Mode) unless OAuth is used']);
+  });
+
+  it('never echoes a secret value in a problem', () => {
+    const lines = problems({ SLACK_BOT_TOKEN: 'xoxp-secret-value-123', SLACK_SIGNING_SECRET: 'shh' });
+    expect(lines.join('\n')).not.toContain('secret-value');
+  });
+
+  it('accepts a complete Slack and Teams setup', () => {
+    const env = parseEnv({
+      SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+      SLACK_SIGNING_SECRET: 'abc',
+      MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+      MicrosoftAppPassword: 'pw',
+      PORT: '8080',
+    });
+    expect(platformsConfigured(env)).toEqual({ slack: true, teams: true });
+    expect(env.PORT).toBe(8080);
+  });
+});

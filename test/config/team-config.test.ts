@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadTeamConfig, parseTeamConfig, TeamConfigError } from '../../src/config/team-config.js';
+
+const example = readFileSync(new URL('../../shiftlead.example.yaml', import.meta.url), 'utf8');
+
+function problems(text: string): string[] {
+  try {
+    parseTeamConfig(text);
+  } catch (error) {
+    if (error instanceof TeamConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+describe('team configuration', () => {
+  it('accepts the example, with durations in milliseconds and defaults filled in', () => {
+    const config = parseTeamConfig(example);
+    expect(config.severities[0]).toEqual({ id: 'P1', label: 'Critical', acknowledgeWithin: 15 * 60_000, resolveWithin: 4 * 3600_000 });
+    expect(config.departments.find((d) => d.id === 'billing')?.sla['P1']).toEqual({ acknowledgeWithin: 10 * 60_000, resolveWithin: 2 * 3600_000 });
+    expect(config.escalations.renotifyEvery).toBe(10 * 60_000);
+  });
+
+  it('names the key path and the line of a bad time zone', () => {
+    const text = example.replace('timezone: Asia/Kolkata', 'timezone: Europe/Berln');
+    expect(problems(text)).toEqual([`people[3].timezone: "Europe/Berln" is not an IANA time zone (e.g. Europe/Berlin) (line ${lineOf(text, 'Europe/Berln')})`]);
+  });
+
+  it('rejects unknown keys at their line instead of ignoring them', () => {
+    const text = example.replace('    role: lead\n', '    role: lead\n    colour: blue\n');
+    expect(problems(text)).toEqual([`people[1].colour: unknown key (line ${lineOf(text, 'colour: blue')})`]);
+  });
+
+  it('reports missing fields, bad durations, bad ids and broken references', () => {
+    const text = example
+      .replace("  - { id: P2, label: High, acknowledgeWithin: 30m, resolveWithin: 8h }", "  - { id: P2, label: High, acknowledgeWithin: soon, resolveWithin: 8h }")
+      .replace('    onDuty: [dev]', '    onDuty: [devon]')
+      .replace('    slack: U0BENOKAF\n', '    slack: ben\n')
+      .replace('    name: Carolina Díaz\n', '');
+    const lines = problems(text);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `severities[1].acknowledgeWithin: "soon" is not a duration (e.g. 15m, 4h, 1h30m) (line ${lineOf(text, 'acknowledgeWithin: soon')})`,
+        `departments[1].onDuty[0]: "devon" is not a person in people (line ${lineOf(text, 'onDuty: [devon]')})`,
+        `people[1].slack: must be a Slack user id such as U0123ABCD (line ${lineOf(text, 'slack: ben')})`,
+        expect.stringMatching(/^people\[2\]\.name: is required \(line \d+\)$/),
+      ]),
+    );
+    expect(lines).toHaveLength(4);
+    // Structure and cross-references are reported together, in one pass.
+  });
+
+  it('reports duplicate ids and YAML syntax errors with their lines', () => {
+    const dup = example.replace('  - id: ben\n', '  - id: ana\n');
+    const secondAna = dup.split('\n').findIndex((l, n) => n >= lineOf(dup, '- id: ana') && l.includes('- id: ana')) + 1;
+    expect(problems(dup)).toContain(`people[1].id: id "ana" is already used by people[0] (line ${secondAna})`);
+    const syntax = problems('people: [\n  - id: x\n');
+    expect(syntax.length).toBeGreaterThan(0);
+    for (const line of syntax) expect(line).toMatch(/\(line \d+\)$/);
+    expect(problems('')).toEqual(['the file is empty: start from shiftlead.example.yaml']);
+  });
+
+  it('says so when the file is missing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'shiftlead-config-'));
+    await expect(loadTeamConfig(join(dir, 'nope.yaml'))).rejects.toMatchObject({ problems: ['file not found (copy shiftlead.example.yaml to start)'] });
+    await writeFile(join(dir, 'ok.yaml'), example);
+    await expect(loadTeamConfig(join(dir, 'ok.yaml'))).resolves.toMatchObject({ organization: { name: 'Acme Support' } });
+  });
+});

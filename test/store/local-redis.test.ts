@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { redisAnswers } from '../../src/store/redis.js';
+import { inspectRedis, judgeRedis } from '../../src/store/redis-checks.js';
+import { startPrivateRedis } from '../support/private-redis.js';
+
+describe('Redis for local use', () => {
+  it('starts a private loopback redis-server with AOF when nothing answers, and stops it', async () => {
+    const local = await startPrivateRedis(true);
+    try {
+      expect(local.url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
+      expect(local.stop).toBeTypeOf('function');
+      const redis = new Redis(local.url);
+      const health = await inspectRedis(redis);
+      expect(health).toMatchObject({ aof: true, evictionPolicy: 'noeviction' });
+      expect(judgeRedis(health)).toEqual({ errors: [], warnings: [] });
+      await redis.set('k', 'v');
+      redis.disconnect();
+      expect(existsSync(join(local.dataDir, 'redis.port'))).toBe(true);
+    } finally {
+      await local.cleanup();
+    }
+    expect(await redisAnswers(local.url, 300)).toBe(false);
+  });
+
+  it('refuses an evicting Redis and warns once when nothing is persisted', () => {
+    const verdict = judgeRedis({ version: '7.0.15', evictionPolicy: 'allkeys-lru', aof: false, rdb: false });
+    expect(verdict.errors).toEqual([expect.stringContaining('maxmemory-policy is "allkeys-lru"; Shiftlead needs "noeviction"')]);
+    expect(verdict.warnings).toEqual([expect.stringContaining('Redis persistence is off')]);
+    expect(judgeRedis({ version: '7.0.15', evictionPolicy: 'noeviction', aof: false, rdb: true }).warnings).toEqual([]);
+  });
+});

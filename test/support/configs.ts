@@ -1,0 +1,16 @@
+/** Team configurations for tests: the example, or the example with deadlines in seconds. */
+import { readFileSync } from 'node:fs';
+import { parseTeamConfig } from '../../src/config/team-config.js';
+import type { TeamConfig } from '../../src/config/team-config-schema.js';
+
+export const EXAMPLE_YAML = readFileSync(new URL('../../shiftlead.example.yaml', import.meta.url), 'utf8');
+
+/** P1 must be acknowledged in `ackSeconds`; reminders every second; managers after two. */
+export function fastSlaConfig(ackSeconds = 2, extra: (yaml: string) => string = (y) => y): TeamConfig {
+  const yaml = EXAMPLE_YAML.replace('{ id: P1, label: Critical, acknowledgeWithin: 15m, resolveWithin: 4h }', `{ id: P1, label: Critical, acknowledgeWithin: ${ackSeconds}s, resolveWithin: 1h }`)
+    .replace('      P1: { acknowledgeWithin: 10m, resolveWithin: 2h }', `      P1: { acknowledgeWithin: ${ackSeconds}s, resolveWithin: 1h }`)
+    .replace('renotifyEvery: 10m', 'renotifyEvery: 1s')
+    .replace('managerAfterMisses: 3', 'managerAfterMisses: 2')
+    .replace('maxRenotifications: 12', 'maxRenotifications: 3');
+  return parseTeamConfig(extra(yaml));
+}

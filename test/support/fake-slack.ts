@@ -1,0 +1,143 @@
+/**
+ * A small HTTP server that speaks enough of the Slack Web API for end-to-end tests: it records
+ * every call (arguments decoded the way Slack reads them) and answers `ok`, or whatever a test
+ * scripts — 429 with Retry-After, `channel_not_found`, …
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown>;
+  token: string | undefined;
+  at: number;
+}
+
+type Scripted = { status?: number; headers?: Record<string, string>; body: Record<string, unknown> };
+
+function decode(value: string): unknown {
+  if (/^[[{]/.test(value)) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+export class FakeSlack {
+  readonly calls: SlackCall[] = [];
+  private server: Server | undefined;
+  private ts = 1_700_000_000_000_100;
+  private readonly scripts = new Map<string, Scripted[]>();
+  private waiters: Array<() => void> = [];
+  /** What reactions.get returns as the message. */
+  reactedMessage: Record<string, unknown> = { type: 'message', text: 'Customer says checkout is down', user: 'U0CARODIA', ts: '1700000000.000001' };
+  teamId = 'T0TEST';
+  /** Extra fields of the OAuth code exchange (refresh_token, expires_in for rotating tokens). */
+  installExtras: Record<string, unknown> = {};
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((done) => this.server?.listen(0, '127.0.0.1', done));
+    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}/api/`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((done) => (this.server ? this.server.close(() => done()) : done()));
+  }
+
+  /** The next calls of `method` get these answers, in order. */
+  script(method: string, ...answers: Scripted[]): void {
+    this.scripts.set(method, [...(this.scripts.get(method) ?? []), ...answers]);
+  }
+
+  of(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  async waitFor(predicate: (calls: SlackCall[]) => boolean, timeoutMs = 15_000, what = 'Slack calls'): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(this.calls)) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`fake Slack: ${what} not seen in ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(', ')}`);
+      await new Promise<void>((done) => {
+        const timer = setTimeout(done, Math.min(left, 200));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          done();
+        });
+      });
+    }
+  }
+
+  private nextTs(): string {
+    this.ts += 100;
+    const s = String(this.ts);
+    return `${s.slice(0, 10)}.${s.slice(10)}`;
+  }
+
+  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(args['channel'] ?? '');
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, user_id: 'U0BOT', bot_id: 'B0BOT', team_id: this.teamId, url: 'https://test.slack.com/' };
+      case 'chat.postMessage': {
+        const dm = /^[UW]/.test(channel);
+        return { ok: true, channel: dm ? `D${channel.slice(1)}` : channel, ts: this.nextTs(), message: { text: args['text'] } };
+      }
+      case 'chat.update':
+        return { ok: true, channel, ts: args['ts'] };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: this.nextTs() };
+      case 'chat.getPermalink':
+        return { ok: true, channel, permalink: `https://test.slack.com/archives/${channel}/p${String(args['message_ts']).replace('.', '')}` };
+      case 'views.open':
+      case 'views.publish':
+      case 'views.update':
+        return { ok: true, view: { id: 'V0TEST', ...(args['view'] as object) } };
+      case 'reactions.get':
+        return { ok: true, type: 'message', channel, message: { ...this.reactedMessage, permalink: `https://test.slack.com/archives/${channel}/p${String(args['timestamp']).replace('.', '')}` } };
+      case 'oauth.v2.access':
+        if (args['grant_type'] === 'refresh_token') {
+          return { ok: true, access_token: `xoxb-refreshed-${this.calls.length}`, refresh_token: `xoxe-1-next-${this.calls.length}`, expires_in: 43_200, token_type: 'bot' };
+        }
+        return {
+          ok: true,
+          app_id: 'A0SHIFTLEAD',
+          authed_user: { id: 'U0ANALIMA' },
+          scope: 'chat:write,chat:write.public,commands,reactions:read',
+          token_type: 'bot',
+          access_token: 'xoxb-installed',
+          bot_user_id: 'U0BOT',
+          team: { id: this.teamId, name: 'Test' },
+          enterprise: null,
+          is_enterprise_install: false,
+          ...this.installExtras,
+        };
+      default:
+        return { ok: true };
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+    const args: Record<string, unknown> = {};
+    if ((req.headers['content-type'] ?? '').includes('json')) Object.assign(args, raw ? JSON.parse(raw) : {});
+    else for (const [k, v] of new URLSearchParams(raw)) args[k] = decode(v);
+    const auth = req.headers.authorization;
+    const call: SlackCall = { method, args, token: auth?.replace(/^Bearer /, '') ?? (args['token'] as string | undefined), at: Date.now() };
+    this.calls.push(call);
+    for (const w of this.waiters.splice(0)) w();
+    const scripted = this.scripts.get(method)?.shift();
+    const status = scripted?.status ?? 200;
+    const body = scripted?.body ?? this.answer(method, args);
+    res.writeHead(status, { 'content-type': 'application/json', ...scripted?.headers });
+    res.end(JSON.stringify(body));
+  }
+}

@@ -1,0 +1,35 @@
+/** The real app with Slack configured, its Web API played by a FakeSlack. */
+import { parseEnv } from '../../src/config/env.js';
+import type { TeamConfig } from '../../src/config/team-config-schema.js';
+import type { AppOptions } from '../../src/app.js';
+import { startTestApp } from './app.js';
+import { fastSlaConfig } from './configs.js';
+import { FakeSlack } from './fake-slack.js';
+import { deletePrefix, newRedis } from './redis.js';
+import { SIGNING_SECRET } from './slack-requests.js';
+
+export interface SlackHarness {
+  app: Awaited<ReturnType<typeof startTestApp>>;
+  base: string;
+  slack: FakeSlack;
+  close(): Promise<void>;
+}
+
+export async function startSlackHarness(options: { config?: TeamConfig; env?: Record<string, string>; app?: Partial<AppOptions> } = {}): Promise<SlackHarness> {
+  const slack = new FakeSlack();
+  const apiUrl = await slack.start();
+  const env = parseEnv({ SLACK_BOT_TOKEN: 'xoxb-1-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: apiUrl, ...options.env });
+  const app = await startTestApp({ env, config: options.config ?? fastSlaConfig(), ...options.app });
+  return {
+    app,
+    base: `http://127.0.0.1:${app.port}`,
+    slack,
+    async close() {
+      await app.close();
+      await slack.stop();
+      const redis = newRedis();
+      await deletePrefix(redis, app.prefix);
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/** The real app, with Teams activities posted to /api/messages and the Bot Connector faked. */
+import type { AppOptions } from '../../src/app.js';
+import { parseEnv } from '../../src/config/env.js';
+import type { TeamConfig } from '../../src/config/team-config-schema.js';
+import { startTestApp } from './app.js';
+import { fastSlaConfig } from './configs.js';
+import { FakeConnector } from './fake-connector.js';
+import { deletePrefix, newRedis } from './redis.js';
+
+export interface TeamsHarness {
+  app: Awaited<ReturnType<typeof startTestApp>>;
+  base: string;
+  connector: FakeConnector;
+  serviceUrl: string;
+  send(activity: unknown): Promise<{ status: number; json: unknown; text: string }>;
+  close(): Promise<void>;
+}
+
+export async function startTeamsHarness(options: { config?: TeamConfig; env?: Record<string, string>; app?: Partial<AppOptions> } = {}): Promise<TeamsHarness> {
+  const connector = new FakeConnector();
+  const serviceUrl = await connector.start();
+  const app = await startTestApp({ env: parseEnv({ ...options.env }), config: options.config ?? fastSlaConfig(), ...options.app });
+  const base = `http://127.0.0.1:${app.port}`;
+  return {
+    app,
+    base,
+    connector,
+    serviceUrl,
+    async send(activity) {
+      const res = await fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof activity === 'string' ? activity : JSON.stringify(activity) });
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      return { status: res.status, json, text };
+    },
+    async close() {
+      await app.close();
+      await connector.stop();
+      const redis = newRedis();
+      await deletePrefix(redis, app.prefix);
+      redis.disconnect();
+    },
+  };
+}

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const AC = require('adaptivecards/dist/adaptivecards.js') as {
   AdaptiveCard: new () => { hostConfig: unknown; parse(json: unknown, ctx: unknown): void; validateProperties(): { validationEvents: Array<{ event: number; message: string }> } };
   HostConfig: new (json: unknown) => unknown;

@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { CloudAdapter, Response as BotResponse } from 'botbuilder';
 import { z } from 'zod';
-import { readBody, sendJson, type HttpServer } from '../../http/server.js';
+import { BodyTooLargeError, readBody, sendJson, type HttpServer } from '../../http/server.js';
 import type { Logger } from '../../log.js';
 import type { ShiftleadTeamsBot } from './bot.js';
 
@@ -15,8 +15,8 @@ const BODY_LIMIT = 1_000_000;
 /** The least an activity must have for botbuilder to handle it safely. */
 const ActivityShape = z.looseObject({
   type: z.string().min(1),
-  serviceUrl: z.string().optional(),
-  conversation: z.looseObject({ id: z.string().min(1) }).optional(),
+  serviceUrl: z.string().min(1),
+  conversation: z.looseObject({ id: z.string().min(1) }),
 });
 
 /** botbuilder's Response on a plain Node response. */
@@ -54,12 +54,12 @@ export function mountTeams(http: HttpServer, deps: { adapter: CloudAdapter; bot:
     try {
       body = JSON.parse((await readBody(req, BODY_LIMIT)).toString('utf8'));
     } catch (error) {
-      if ((error as Error).name === 'BodyTooLargeError' || error instanceof Error && /body over/.test(error.message)) throw error;
+      if (error instanceof BodyTooLargeError) throw error;
       return sendJson(res, 400, { error: 'invalid_json' });
     }
     const activity = ActivityShape.safeParse(body);
-    if (!activity.success || (activity.data.type !== 'message' && activity.data.type !== 'invoke' && !activity.data.conversation)) {
-      return sendJson(res, 400, { error: 'not_an_activity', detail: 'expected a Bot Framework Activity with a type and a conversation' });
+    if (!activity.success) {
+      return sendJson(res, 400, { error: 'not_an_activity', detail: 'expected a Bot Framework Activity with a type, a serviceUrl and a conversation' });
     }
     try {
       await deps.adapter.process({ body: activity.data, headers: req.headers, method: 'POST' }, toBotResponse(res), (ctx) => deps.bot.run(ctx));

@@ -1,5 +1,5 @@
 /**
- * The composition root. Validates the environment and the team configuration (every problem is
+ * The composition root. Reads ./.env when there is one, validates the environment and the team configuration (every problem is
  * printed, one line each, then the process exits 1), finds or starts Redis, starts the app in its
  * role, and shuts down gracefully on SIGTERM/SIGINT (stop taking work, finish in-flight jobs,
  * close connections, exit 0).
@@ -20,6 +20,8 @@ function fail(lines: string[]): never {
 }
 
 async function main(): Promise<void> {
+  // Settings in ./.env (see .env.example) fill in what the environment does not set.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   let env;
   try {
     env = parseEnv(process.env);

@@ -20,8 +20,10 @@ function fail(lines: string[]): never {
 }
 
 async function main(): Promise<void> {
-  // Settings in ./.env (see .env.example) fill in what the environment does not set.
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  // Settings in ./.env (see .env.example) fill in what the environment does not set;
+  // SHIFTLEAD_ENV_FILE names another file, or none when empty.
+  const envFile = process.env['SHIFTLEAD_ENV_FILE'] ?? '.env';
+  if (envFile && existsSync(envFile)) process.loadEnvFile(envFile);
   let env;
   try {
     env = parseEnv(process.env);

@@ -4,22 +4,14 @@
  */
 import { z } from 'zod';
 
-const optional = z
-  .string()
-  .transform((v) => v.trim())
-  .optional()
-  .transform((v) => (v ? v : undefined));
+/** Variables are trimmed first, and an empty one counts as unset (as in a copied .env.example). */
+const optional = z.string().optional();
 
 const ROLES = ['web', 'worker', 'all'] as const;
 
 const Schema = z
   .object({
-    REDIS_URL: optional.pipe(
-      z
-        .string()
-        .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379')
-        .optional(),
-    ),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379').optional(),
     PORT: z.coerce
       .number({ message: 'must be a port number' })
       .int('must be a port number')
@@ -28,41 +20,40 @@ const Schema = z
       .default(3000),
     SHIFTLEAD_ROLE: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }).default('all'),
     SHIFTLEAD_CONFIG: optional,
-    SHIFTLEAD_PREFIX: optional.pipe(
-      z
-        .string()
-        .regex(/^[a-zA-Z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, "-" or "_"')
-        .default('sl'),
-    ),
-    SHIFTLEAD_CONSOLE: optional.pipe(z.enum(['on', 'off', 'auto'], { message: 'must be on, off or auto' }).default('auto')),
-    LOG_LEVEL: optional.pipe(
-      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level (info, debug, …)' }).optional(),
-    ),
+    SHIFTLEAD_PREFIX: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, "-" or "_"')
+      .default('sl'),
+    SHIFTLEAD_CONSOLE: z.enum(['on', 'off', 'auto'], { message: 'must be on, off or auto' }).default('auto'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level (info, debug, …)' }).optional(),
     SLACK_SIGNING_SECRET: optional,
-    SLACK_BOT_TOKEN: optional.pipe(z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-…)').optional()),
-    SLACK_APP_TOKEN: optional.pipe(z.string().regex(/^xapp-/, 'must be an app-level token (xapp-…)').optional()),
+    SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-…)').optional(),
+    SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token (xapp-…)').optional(),
     SLACK_CLIENT_ID: optional,
     SLACK_CLIENT_SECRET: optional,
     SLACK_STATE_SECRET: optional,
-    SLACK_API_URL: optional.pipe(z.url({ message: 'must be a URL, e.g. https://slack.com/api/' }).optional()),
+    SLACK_API_URL: z.url({ message: 'must be a URL, e.g. https://slack.com/api/' }).optional(),
     MicrosoftAppId: optional,
     MicrosoftAppPassword: optional,
-    MicrosoftAppType: optional.pipe(
-      z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' }).optional(),
-    ),
+    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' }).optional(),
     MicrosoftAppTenantId: optional,
   });
 
 type Raw = Partial<Record<keyof z.infer<typeof Schema>, string>>;
 
-/** Checks of settings that only make sense together; run on the raw values so that they are
- * reported alongside the per-variable problems, not after those are fixed. */
-function crossProblems(source: NodeJS.ProcessEnv): string[] {
+/** The schema's variables, trimmed, without the empty ones. */
+function present(source: NodeJS.ProcessEnv): Raw {
   const env: Raw = {};
   for (const key of Object.keys(Schema.shape) as Array<keyof Raw>) {
     const value = source[key]?.trim();
     if (value) env[key] = value;
   }
+  return env;
+}
+
+/** Checks of settings that only make sense together; run on the raw values so that they are
+ * reported alongside the per-variable problems, not after those are fixed. */
+function crossProblems(env: Raw): string[] {
   const problems: string[] = [];
   const need = (when: boolean, key: keyof Raw, why: string) => {
     if (when && !env[key]) problems.push(`${key}: is required ${why}`);
@@ -94,9 +85,10 @@ export class EnvError extends Error {
 
 /** Validates the environment; throws `EnvError` listing every problem, one line each. */
 export function parseEnv(source: NodeJS.ProcessEnv): Env {
-  const result = Schema.safeParse(source);
+  const env = present(source);
+  const result = Schema.safeParse(env);
   const problems = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-  problems.push(...crossProblems(source).filter((p) => !problems.some((q) => q.split(':')[0] === p.split(':')[0])));
+  problems.push(...crossProblems(env).filter((p) => !problems.some((q) => q.split(':')[0] === p.split(':')[0])));
   if (!result.success || problems.length > 0) throw new EnvError(problems);
   return Object.freeze(result.data);
 }

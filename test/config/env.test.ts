@@ -20,6 +20,13 @@ describe('environment', () => {
     expect(Object.isFrozen(env)).toBe(true);
   });
 
+  it('treats empty variables as unset, as in a copied .env.example', () => {
+    const env = parseEnv({ PORT: '', SHIFTLEAD_ROLE: ' ', REDIS_URL: '', SLACK_BOT_TOKEN: '', MicrosoftAppId: '', LOG_LEVEL: '' });
+    expect(env).toMatchObject({ PORT: 3000, SHIFTLEAD_ROLE: 'all' });
+    expect(platformsConfigured(env)).toEqual({ slack: false, teams: false });
+    expect(parseEnv({ PORT: ' 8080 ', SHIFTLEAD_PREFIX: ' acme ' })).toMatchObject({ PORT: 8080, SHIFTLEAD_PREFIX: 'acme' });
+  });
+
   it('lists every problem, one line each, naming the variable', () => {
     const lines = problems({
       PORT: 'eighty',

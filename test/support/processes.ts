@@ -8,7 +8,8 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export async function runTs(entry: string, env: Record<string, string>, readyLine?: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+    // SHIFTLEAD_ENV_FILE='': a developer's .env never leaks into a test.
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', SHIFTLEAD_ENV_FILE: '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   if (readyLine) {

@@ -4,13 +4,14 @@
  */
 import type { Redis } from 'ioredis';
 import type { Bucket } from '../../chat/platform.js';
+import { Script } from '../../store/script.js';
 
 // KEYS: one hash per scope (the conversation, the tenant); each holds its buckets as fields
 //   t<j> (tokens) and u<j> (last refill, ms), plus `blocked` (no sends before, ms).
 // ARGV[1]: block for this many ms (a 429), or 0 to take one token from every bucket
 // ARGV[2..]: for each key: n, then n × (capacity, tokens per second)
 // Returns 0 when the tokens were taken, otherwise the ms to wait (nothing is taken then).
-const TAKE_OR_BLOCK = `
+const TAKE_OR_BLOCK = new Script(`
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local block = tonumber(ARGV[1])
@@ -49,7 +50,7 @@ for i, key in ipairs(KEYS) do
 end
 if block > 0 then return 0 end
 return wait
-`;
+`);
 
 export interface PaceScope {
   key: string;
@@ -65,7 +66,7 @@ export class Pacer {
       args.push(scope.buckets.length);
       for (const b of scope.buckets) args.push(b.capacity, b.perSecond);
     }
-    return this.redis.eval(TAKE_OR_BLOCK, scopes.length, ...scopes.map((s) => s.key), ...args) as Promise<number>;
+    return TAKE_OR_BLOCK.run(this.redis, scopes.map((s) => s.key), args) as Promise<number>;
   }
 
   /** Takes a token from every bucket of every scope; returns 0, or the ms to wait (nothing taken). */

@@ -1,0 +1,45 @@
+/** What the benchmarks share: Redis (found or started like the app does), cleanup, statistics, output. */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { ensureRedis, type LocalRedis } from '../src/store/local-redis.js';
+
+/** REDIS_URL, else 127.0.0.1:6379, else a private redis-server (stopped by the caller). */
+export async function benchRedis(): Promise<LocalRedis> {
+  return ensureRedis({ url: process.env['REDIS_URL'], dataDir: await mkdtemp(join(tmpdir(), 'shiftlead-bench-')), persistence: false });
+}
+
+export async function deleteKeys(redis: Redis, patterns: string[]): Promise<void> {
+  for (const pattern of patterns) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  }
+}
+
+export function median(values: number[]): number {
+  return percentile(values, 50);
+}
+
+/** The p-th percentile (nearest rank). */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
+
+export async function waitUntil(check: () => boolean, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`not done in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+export function print(line: string): void {
+  process.stdout.write(`${line}\n`);
+}

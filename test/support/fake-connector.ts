@@ -25,6 +25,8 @@ export class FakeConnector {
   private readonly scripts: Array<{ match: (c: ConnectorCall) => boolean; reply: Scripted; times: number }> = [];
   private waiters: Array<() => void> = [];
   url = '';
+  /** How POST /v3/conversations answers; by default as Teams does for a channel post. */
+  createAnswer: (n: string, channel: string | undefined) => Record<string, unknown> = (n, channel) => (channel ? { id: `${channel};messageid=${n}`, activityId: n } : { id: `a:1:1-chat-${n}` });
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -91,7 +93,7 @@ export class FakeConnector {
     let body: unknown = { id };
     if (call.method === 'POST' && call.conversation === undefined) {
       const channel = (call.body['channelData'] as { channel?: { id?: string } } | undefined)?.channel?.id;
-      body = channel ? { id: `${channel};messageid=${id}`, activityId: id } : { id: `a:1:1-chat-${id}` };
+      body = this.createAnswer(id, channel);
     }
     res.writeHead(call.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));

@@ -22,6 +22,13 @@ describe('Teams: escalations end to end', () => {
     await h.close();
   });
 
+  /** Where the outbox posted the record's card, once it has. */
+  async function cardRef(): Promise<{ conversation: string; id: string }> {
+    const key = `${h.app.prefix}:{${T}}:out:refs`;
+    await expect.poll(() => h.app.redis.hexists(key, 'esc.ESC-1.card'), { timeout: 10_000 }).toBe(1);
+    return JSON.parse((await h.app.redis.hget(key, 'esc.ESC-1.card')) ?? '{}') as { conversation: string; id: string };
+  }
+
   const send = async (activity: unknown) => {
     const res = await h.send(activity);
     responses.push(res.json);
@@ -99,8 +106,7 @@ describe('Teams: escalations end to end', () => {
     // The fake answered "<channel>;messageid=<id>", as Teams does; the card's id is that message id.
     const record = await h.app.escalations['deps'].store.get(T, 'ESC-1');
     expect(record).toBeDefined();
-    const ref = await h.app.redis.hget(`${h.app.prefix}:{${T}}:out:refs`, 'esc.ESC-1.card');
-    const card = JSON.parse(ref ?? '{}') as { conversation: string; id: string };
+    const card = await cardRef();
     expect(card.conversation).toBe(`${SUPPORT};messageid=${card.id}`);
     expect(created.body['activity']).toBeDefined();
 
@@ -115,6 +121,18 @@ describe('Teams: escalations end to end', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(h.connector.calls.filter((x) => x.method === 'PUT')).toHaveLength(1);
     expect(h.connector.calls.filter((x) => JSON.stringify(x.body).includes('acknowledged ESC-1.'))).toHaveLength(1);
+  });
+
+  it('takes the new message’s id from the connector’s activityId, whatever the conversation id looks like', async () => {
+    // The shape the Bot Framework docs show for POST /v3/conversations.
+    h.connector.createAnswer = (n) => ({ id: `a:new-${n}`, activityId: `1:new-${n}` });
+    await submitThroughDialog({ customer: 'Acme', severity: 'P3', department: 'support', summary: 'Checkout fails for Acme' });
+    const card = await cardRef();
+    expect(card.id).toMatch(/^1:new-\d+$/);
+    expect(card.conversation).toBe(`${SUPPORT};messageid=${card.id}`);
+    await send(cardAction(h.serviceUrl, BEN, 'escalation.acknowledge', { value: 'ESC-1' }, card));
+    await h.connector.waitFor((c) => c.some((x) => x.method === 'PUT' && x.activityId === card.id));
+    await h.connector.waitFor((c) => c.some((x) => x.method === 'POST' && x.conversation === card.conversation && JSON.stringify(x.body).includes('acknowledged ESC-1')));
   });
 
   it('re-notifies in the record’s thread with mentions of the people on duty', async () => {

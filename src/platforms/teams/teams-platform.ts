@@ -3,7 +3,7 @@
  * conversation references. A post to a channel starts a new thread; replies go into it; updates
  * edit the card for everyone (`updateActivity`).
  */
-import type { CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import type { CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
 import { BlockedError, ConversationNotFoundError, RejectedError } from '../../chat/errors.js';
 import type { Form, Message } from '../../chat/message.js';
 import type { ChatPlatform, MessageRef, PacingRules } from '../../chat/platform.js';
@@ -23,6 +23,11 @@ export const TEAMS_PACING: PacingRules = {
   ],
   tenant: [{ capacity: 15, perSecond: 15 }],
 };
+
+/** The part of botframework-connector's ConnectorClient used here. */
+interface ConversationsClient {
+  conversations: { createConversation(parameters: ConversationParameters): Promise<{ id?: string; activityId?: string }> };
+}
 
 const CHANNEL = /^19:[^;]+@thread\.(tacv2|skype)$/;
 
@@ -97,29 +102,34 @@ export class TeamsPlatform implements ChatPlatform {
       return { conversation: threadId, id, threadRoot: threadId.split(';messageid=')[1] ?? thread.id };
     }
     if (CHANNEL.test(conversation)) {
-      let created = '';
       const tenantId = microsoftTenant(tenant);
       const bot = await this.botAccount(tenant);
-      await this.guarded(tenant, scope, 'post to channel', () =>
-        this.adapter.createConversationAsync(
-          this.appId,
-          'msteams',
-          serviceUrl,
-          undefined as unknown as string,
-          { isGroup: true, channelData: { channel: { id: conversation }, tenant: { id: tenantId } }, activity: cardActivity(message) as never, tenantId, bot, members: [] },
-          async (ctx) => {
-            created = ctx.activity.conversation.id;
-          },
-        ),
-      );
-      const id = created.split(';messageid=')[1] ?? created;
-      const link = `https://teams.microsoft.com/l/message/${encodeURIComponent(conversation)}/${id}?tenantId=${tenantId}&parentMessageId=${id}`;
-      return { conversation: created.includes(';messageid=') ? created : `${conversation};messageid=${id}`, id, link };
+      const params: ConversationParameters = { isGroup: true, channelData: { channel: { id: conversation }, tenant: { id: tenantId } }, activity: cardActivity(message) as never, tenantId, bot, members: [] };
+      const created = await this.guarded(tenant, scope, 'post to channel', () => this.createConversation(tenant, serviceUrl, conversation, params));
+      // Teams answers "<channel>;messageid=<id>" and the activity id; the first message's id names its thread.
+      const id = created.activityId ?? created.id.split(';messageid=')[1] ?? created.id;
+      const link = `https://teams.microsoft.com/l/message/${encodeURIComponent(conversation)}/${encodeURIComponent(id)}?tenantId=${tenantId}&parentMessageId=${encodeURIComponent(id)}`;
+      return { conversation: created.id.includes(';messageid=') ? created.id : `${conversation};messageid=${id}`, id, link };
     }
     const stored = await this.references.get(tenant, scope);
     const ref = stored?.ref ?? this.reference(tenant, conversation, serviceUrl, 'groupChat');
     const id = await this.guarded(tenant, scope, 'post', () => this.send(tenant, ref, message));
     return { conversation, id };
+  }
+
+  /**
+   * Starts a conversation (a new channel thread) through the Bot Connector and returns its id and
+   * the first activity's id. (botbuilder's createConversationAsync hands the logic only the
+   * conversation id, so the connector client of a proactive turn makes the call itself.)
+   */
+  private async createConversation(tenant: string, serviceUrl: string, channel: string, params: ConversationParameters): Promise<{ id: string; activityId?: string }> {
+    let result: { id?: string; activityId?: string } = {};
+    await this.adapter.continueConversationAsync(this.appId, this.reference(tenant, channel, serviceUrl, 'channel'), async (ctx: TurnContext) => {
+      const client = ctx.turnState.get<ConversationsClient>(ctx.adapter.ConnectorClientKey);
+      result = await client.conversations.createConversation(params);
+    });
+    if (!result.id) throw new RejectedError('the Bot Connector created a conversation without an id');
+    return { id: result.id, ...(result.activityId ? { activityId: result.activityId } : {}) };
   }
 
   async update(tenant: string, ref: MessageRef, message: Message): Promise<void> {

@@ -2,23 +2,13 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { ensureRedis, type LocalRedis } from '../src/store/local-redis.js';
+
+export { deleteKeys } from '../test/support/scan-delete.js';
 
 /** REDIS_URL, else 127.0.0.1:6379, else a private redis-server (stopped by the caller). */
 export async function benchRedis(): Promise<LocalRedis> {
   return ensureRedis({ url: process.env['REDIS_URL'], dataDir: await mkdtemp(join(tmpdir(), 'shiftlead-bench-')), persistence: false });
-}
-
-export async function deleteKeys(redis: Redis, patterns: string[]): Promise<void> {
-  for (const pattern of patterns) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  }
 }
 
 export function median(values: number[]): number {

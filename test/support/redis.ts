@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
+import { deleteKeys } from './scan-delete.js';
 
 export function redisUrl(): string {
   return inject('redisUrl');
@@ -18,12 +19,5 @@ export function newRedis(options: { maxRetriesPerRequest?: number | null } = {})
 
 /** Deletes every key under a prefix (records and BullMQ queues alike). */
 export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  for (const pattern of [`${prefix}:*`, `${prefix}-bull:*`]) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  }
+  await deleteKeys(redis, [`${prefix}:*`, `${prefix}-bull:*`]);
 }

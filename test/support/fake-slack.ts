@@ -35,6 +35,8 @@ export class FakeSlack {
   /** What reactions.get returns as the message. */
   reactedMessage: Record<string, unknown> = { type: 'message', text: 'Customer says checkout is down', user: 'U0CARODIA', ts: '1700000000.000001' };
   teamId = 'T0TEST';
+  /** What apps.connections.open answers (Socket Mode): a WebSocket URL. */
+  socketUrl = '';
   /** Extra fields of the OAuth code exchange (refresh_token, expires_in for rotating tokens). */
   installExtras: Record<string, unknown> = {};
 
@@ -82,6 +84,8 @@ export class FakeSlack {
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     const channel = String(args['channel'] ?? '');
     switch (method) {
+      case 'apps.connections.open':
+        return { ok: true, url: this.socketUrl };
       case 'auth.test':
         return { ok: true, user_id: 'U0BOT', bot_id: 'B0BOT', team_id: this.teamId, url: 'https://test.slack.com/' };
       case 'chat.postMessage': {

@@ -15,9 +15,12 @@ export interface SlackHarness {
   close(): Promise<void>;
 }
 
-export async function startSlackHarness(options: { config?: TeamConfig; env?: Record<string, string>; app?: Partial<AppOptions> } = {}): Promise<SlackHarness> {
+export async function startSlackHarness(
+  options: { config?: TeamConfig; env?: Record<string, string>; app?: Partial<AppOptions>; beforeStart?: (slack: FakeSlack) => void } = {},
+): Promise<SlackHarness> {
   const slack = new FakeSlack();
   const apiUrl = await slack.start();
+  options.beforeStart?.(slack);
   const env = parseEnv({ SLACK_BOT_TOKEN: 'xoxb-1-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: apiUrl, ...options.env });
   const app = await startTestApp({ env, config: options.config ?? fastSlaConfig(), ...options.app });
   return {

@@ -15,6 +15,8 @@ export interface Actor {
   conversation?: string;
   /** The person in the roster, when the user is in it. */
   personId?: string;
+  /** The user's email, when the platform told it: the roster matches people by it when their platform id is not listed. */
+  email?: string;
 }
 
 /** What a command or a button press answers. */

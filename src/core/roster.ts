@@ -35,8 +35,8 @@ export class Roster {
   }
 
   /** The participant for a platform user (named from the roster when possible). */
-  participant(platform: PlatformKind, user: string, fallbackName?: string): Participant {
-    const person = this.find(platform, user);
+  participant(platform: PlatformKind, user: string, fallbackName?: string, email?: string): Participant {
+    const person = this.find(platform, user, email);
     return person
       ? { platform, user, personId: person.id, name: person.name }
       : { platform, user, name: fallbackName ?? user };

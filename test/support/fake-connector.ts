@@ -25,6 +25,8 @@ export class FakeConnector {
   private readonly scripts: Array<{ match: (c: ConnectorCall) => boolean; reply: Scripted; times: number }> = [];
   private waiters: Array<() => void> = [];
   url = '';
+  /** What GET /v3/conversations/{id}/members/{user id} answers, by user id (others: 404). */
+  members: Record<string, Record<string, unknown>> = {};
   /** How POST /v3/conversations answers; by default as Teams does for a channel post. */
   createAnswer: (n: string, channel: string | undefined) => Record<string, unknown> = (n, channel) => (channel ? { id: `${channel};messageid=${n}`, activityId: n } : { id: `a:1:1-chat-${n}` });
 
@@ -86,6 +88,13 @@ export class FakeConnector {
       script.times -= 1;
       res.writeHead(script.reply.status, { 'content-type': 'application/json', ...script.reply.headers });
       res.end(JSON.stringify(script.reply.body ?? { error: { code: 'Scripted', message: 'scripted answer' } }));
+      return;
+    }
+    const member = /^\/v3\/conversations\/[^/]+\/members\/([^/]+)$/.exec(path);
+    if (call.method === 'GET' && member) {
+      const found = this.members[decodeURIComponent(member[1] ?? '')];
+      res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(found ?? { error: { code: 'MemberNotFoundInConversation', message: 'Member not found' } }));
       return;
     }
     this.counter += 1;

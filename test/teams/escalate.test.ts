@@ -123,6 +123,17 @@ describe('Teams: escalations end to end', () => {
     expect(h.connector.calls.filter((x) => JSON.stringify(x.body).includes('acknowledged ESC-1.'))).toHaveLength(1);
   });
 
+  it('knows a person the roster lists only by email: Teams is asked once who the user is', async () => {
+    const DEV = { id: '29:1dev-teams-user-id', name: 'Dev Patel', aadObjectId: '0c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f' };
+    h.connector.members[DEV.id] = { id: DEV.id, name: DEV.name, aadObjectId: DEV.aadObjectId, email: 'Dev@Acme.example', userPrincipalName: 'dev@acme.example', tenantId: TENANT_ID };
+    const fetched = await send(invoke(h.serviceUrl, DEV, 'composeExtension/fetchTask', { commandId: 'escalate', commandContext: 'compose', context: { theme: 'default' } }));
+    const dialog = fetched.json as { task: { value: { card: { content: { actions: Array<{ data: Record<string, unknown> }> } } } } };
+    const data = { ...dialog.task.value.card.content.actions[0]?.data, customer: 'Initech', severity: 'P4', department: 'billing', summary: 'Invoice shows the wrong VAT' };
+    expect((await send(invoke(h.serviceUrl, DEV, 'composeExtension/submitAction', { commandId: 'escalate', commandContext: 'compose', data, context: { theme: 'default' } }))).status).toBe(200);
+    await expect.poll(async () => (await h.app.escalations['deps'].store.get(T, 'ESC-1'))?.requester, { timeout: 10_000 }).toEqual({ platform: 'teams', user: DEV.aadObjectId, personId: 'dev', name: 'Dev Patel' });
+    expect(h.connector.calls.filter((c) => c.method === 'GET' && c.path.endsWith(`/members/${encodeURIComponent(DEV.id)}`))).toHaveLength(1);
+  });
+
   it('takes the new message’s id from the connector’s activityId, whatever the conversation id looks like', async () => {
     // The shape the Bot Framework docs show for POST /v3/conversations.
     h.connector.createAnswer = (n) => ({ id: `a:new-${n}`, activityId: `1:new-${n}` });

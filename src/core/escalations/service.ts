@@ -57,8 +57,8 @@ export class EscalationService {
     return this.deps.rules;
   }
 
-  private participant(actor: Pick<Actor, 'platform' | 'user'>, name?: string): Participant {
-    return this.rules.roster.participant(actor.platform, actor.user, name);
+  private participant(actor: Pick<Actor, 'platform' | 'user' | 'email'>, name?: string): Participant {
+    return this.rules.roster.participant(actor.platform, actor.user, name, actor.email);
   }
 
   private audit(actor: Participant, type: string, subject: string, now: Date, from?: string, to?: string, detail?: string): AuditEntry {

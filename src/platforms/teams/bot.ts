@@ -7,6 +7,7 @@ import {
   ActivityTypes,
   CardFactory,
   TeamsActivityHandler,
+  TeamsInfo,
   TurnContext,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
@@ -26,6 +27,9 @@ import { baseConversation, type Member, type TeamsReferences } from './reference
 import { teamsTenant, teamsTenantId } from './tenant.js';
 
 const say = (text: string): Message => ({ text, blocks: [{ type: 'section', text }] });
+
+/** How long a turn may wait for Teams to say who a new user is (invokes must answer within 5 s). */
+const EMAIL_LOOKUP_MS = 1_500;
 
 /** Our keys inside a dialog's submitted data (the rest are the form's inputs). */
 const FORM_KEY = 'shiftleadForm';
@@ -106,14 +110,35 @@ export class ShiftleadTeamsBot extends TeamsActivityHandler {
     await this.deps.references.save(tenant, entries, members, a.serviceUrl, bot);
   }
 
-  private actor(ctx: TurnContext): Actor {
+  /** Who is acting: their Entra object id, and their email so that the roster can match them by it. */
+  private async actor(ctx: TurnContext): Promise<Actor> {
     const a = ctx.activity;
+    const tenant = teamsTenant(teamsTenantId(a));
+    const email = a.from?.aadObjectId ? await this.email(ctx, tenant, a.from.aadObjectId) : undefined;
     return {
       platform: 'teams',
-      tenant: teamsTenant(teamsTenantId(a)),
+      tenant,
       user: (a.from?.aadObjectId ?? a.from?.id ?? 'unknown').toLowerCase(),
       ...(a.conversation?.id ? { conversation: baseConversation(a.conversation.id) } : {}),
+      ...(email ? { email } : {}),
     };
+  }
+
+  /** The user's email, asked of Teams once (GET …/members/{id}) and remembered; never holds up a turn for long. */
+  private async email(ctx: TurnContext, tenant: string, aad: string): Promise<string | undefined> {
+    try {
+      const known = await this.deps.references.email(tenant, aad);
+      if (known !== undefined) return known || undefined;
+      const timeout = new Promise<undefined>((done) => setTimeout(() => done(undefined), EMAIL_LOOKUP_MS).unref());
+      const member = await Promise.race([TeamsInfo.getMember(ctx, ctx.activity.from.id), timeout]);
+      if (!member) return undefined;
+      const email = (member.email ?? member.userPrincipalName ?? '').trim().toLowerCase();
+      await this.deps.references.saveEmail(tenant, aad, email.includes('@') ? email : '');
+      return email.includes('@') ? email : undefined;
+    } catch (error) {
+      this.deps.log.debug({ err: error }, 'could not look up a Teams user’s email');
+      return undefined;
+    }
   }
 
   private async reply(ctx: TurnContext, message: Message): Promise<void> {
@@ -137,7 +162,8 @@ export class ShiftleadTeamsBot extends TeamsActivityHandler {
     const submitted = a.value as { verb?: string; value?: string } | undefined;
     if (submitted?.verb) {
       // An Action.Submit fallback from a client without Universal Actions.
-      const answer = await this.attempt(() => this.deps.interactions.action(this.actor(ctx), submitted.verb as string, submitted.value ?? '', values(submitted)));
+      const actor = await this.actor(ctx);
+      const answer = await this.attempt(() => this.deps.interactions.action(actor, submitted.verb as string, submitted.value ?? '', values(submitted)));
       if (answer.reply) await this.reply(ctx, answer.reply);
       return;
     }
@@ -148,7 +174,8 @@ export class ShiftleadTeamsBot extends TeamsActivityHandler {
     if (!this.deps.interactions.hasCommand(name)) {
       return this.reply(ctx, say(`I don't know "${word}". Try **escalate** followed by a summary, **escalations**, or **help**.`));
     }
-    const answer = await this.attempt(() => this.deps.interactions.command(this.actor(ctx), name, rest.join(' ')));
+    const actor = await this.actor(ctx);
+    const answer = await this.attempt(() => this.deps.interactions.command(actor, name, rest.join(' ')));
     if (answer.form) await ctx.sendActivity(openFormPrompt(answer.form));
     if (answer.reply) await this.reply(ctx, answer.reply);
   }
@@ -160,7 +187,7 @@ export class ShiftleadTeamsBot extends TeamsActivityHandler {
     const submitted = values(data);
     let result;
     try {
-      result = await this.deps.interactions.submit(this.actor(ctx), form.id, submitted, form.state);
+      result = await this.deps.interactions.submit(await this.actor(ctx), form.id, submitted, form.state);
     } catch (error) {
       if (!isStoreDown(error)) this.deps.log.error({ err: error }, 'Teams form submission failed');
       result = { ok: false as const, errors: { _form: isStoreDown(error) ? STORE_DOWN : 'Something went wrong in Shiftlead; nothing was saved. Please try again.' } };
@@ -194,7 +221,8 @@ export class ShiftleadTeamsBot extends TeamsActivityHandler {
           ...(payload.linkToMessage ? { link: payload.linkToMessage } : {}),
         }
       : undefined;
-    const answer = await this.attempt(() => this.deps.interactions.command(this.actor(ctx), 'escalate', '', source));
+    const actor = await this.actor(ctx);
+    const answer = await this.attempt(() => this.deps.interactions.command(actor, 'escalate', '', source));
     if (answer.form) return dialog(answer.form);
     return { task: { type: 'message', value: answer.reply?.text ?? 'Nothing to do.' } };
   }
@@ -206,7 +234,8 @@ export class ShiftleadTeamsBot extends TeamsActivityHandler {
   protected override async onAdaptiveCardInvoke(ctx: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const { verb, data } = invoke.action;
     const payload = (data ?? {}) as Record<string, unknown>;
-    const answer = await this.attempt(() => this.deps.interactions.action(this.actor(ctx), verb, String(payload['value'] ?? ''), values(payload)));
+    const actor = await this.actor(ctx);
+    const answer = await this.attempt(() => this.deps.interactions.action(actor, verb, String(payload['value'] ?? ''), values(payload)));
     if (answer.reply) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: answer.reply.text as never };
     // The clicker sees the new card at once; everyone else when the outbox edits the message.
     if (answer.update) return { statusCode: 200, type: ADAPTIVE_CARD, value: renderCard(answer.update) as never };

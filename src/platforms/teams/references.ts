@@ -7,6 +7,7 @@
  *   member:<aad object id>  the user's Teams account ({ id: "29:…", name })
  *   conv:<conversation id>  a channel, group chat or chat (without ";messageid=")
  *   team:<team id>          the team (its General channel)
+ *   email:<aad object id>   the user's email from Teams' roster ("" when Teams gave none)
  *   svc                     the tenant's newest serviceUrl
  *   bot                     the bot's own account ({ id: "28:…", name })
  */
@@ -65,6 +66,15 @@ export class TeamsReferences {
   async bot(tenant: string): Promise<Member | undefined> {
     const json = await this.redis.hget(this.key(tenant), 'bot');
     return json ? (JSON.parse(json) as Member) : undefined;
+  }
+
+  /** The user's email as Teams gave it: a string ("" for none), or undefined when never asked. */
+  async email(tenant: string, aad: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.key(tenant), `email:${aad.toLowerCase()}`)) ?? undefined;
+  }
+
+  async saveEmail(tenant: string, aad: string, email: string): Promise<void> {
+    await this.redis.hset(this.key(tenant), `email:${aad.toLowerCase()}`, email);
   }
 
   async serviceUrl(tenant: string): Promise<string | undefined> {

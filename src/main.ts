@@ -10,7 +10,7 @@ import { startApp, StartupError } from './app.js';
 import { EnvError, parseEnv, platformsConfigured } from './config/env.js';
 import { loadTeamConfig, TeamConfigError } from './config/team-config.js';
 import { createLogger, terminalDestination } from './log.js';
-import { ensureRedis, RedisUnavailableError } from './store/local-redis.js';
+import { ensureRedis, RedisUnavailableError, safeRedisUrl } from './store/local-redis.js';
 
 const SHUTDOWN_GRACE_MS = 25_000;
 
@@ -98,9 +98,12 @@ async function main(): Promise<void> {
     if (error instanceof StartupError) fail(['Shiftlead cannot start:', ...error.problems.map((p) => `  ${p}`)]);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') fail([`Port ${env.PORT} is in use: stop what uses it or set PORT.`]);
-    if (code === 'ECONNREFUSED' || code === 'ETIMEDOUT') fail([`Redis at ${redis.url} does not answer: start it or set REDIS_URL.`]);
+    if (code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || /Connection is closed/.test(String(error))) fail([`Redis at ${safeRedisUrl(redis.url)} does not answer: start it or set REDIS_URL.`]);
     throw error;
   }
 }
 
-void main();
+main().catch((error: unknown) => {
+  process.stderr.write(`Shiftlead stopped: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

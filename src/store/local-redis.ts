@@ -62,9 +62,19 @@ export interface EnsureRedisOptions {
   probeUrl?: string;
 }
 
+/** A Redis URL fit for logs: any password replaced by `***`. */
+export function safeRedisUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
+
 /** Finds or starts Redis; throws `RedisUnavailableError` with one line saying what to do. */
 export async function ensureRedis(options: EnsureRedisOptions): Promise<LocalRedis> {
-  if (options.url) return { url: options.url, origin: `REDIS_URL ${options.url}` };
+  if (options.url) {
+    if (!(await redisAnswers(options.url, 3_000))) {
+      throw new RedisUnavailableError(`Nothing answers at ${safeRedisUrl(options.url)} (REDIS_URL): start Redis there, or fix or unset REDIS_URL.`);
+    }
+    return { url: options.url, origin: `REDIS_URL ${safeRedisUrl(options.url)}` };
+  }
   const probe = options.probeUrl ?? DEFAULT_REDIS_URL;
   if (await redisAnswers(probe)) return { url: probe, origin: `Redis at ${probe}` };
 

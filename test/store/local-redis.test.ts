@@ -1,10 +1,21 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { ensureRedis, RedisUnavailableError } from '../../src/store/local-redis.js';
 import { redisAnswers } from '../../src/store/redis.js';
 import { inspectRedis, judgeRedis } from '../../src/store/redis-checks.js';
 import { startPrivateRedis } from '../support/private-redis.js';
+
+async function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
 
 describe('Redis for local use', () => {
   it('starts a private loopback redis-server with AOF when nothing answers, and stops it', async () => {
@@ -23,6 +34,13 @@ describe('Redis for local use', () => {
       await local.cleanup();
     }
     expect(await redisAnswers(local.url, 300)).toBe(false);
+  });
+
+  it('says in one line, without the password, when nothing answers at REDIS_URL', async () => {
+    const port = await freePort();
+    const failure = ensureRedis({ url: `redis://:hunter2@127.0.0.1:${port}`, dataDir: '.data', persistence: false });
+    await expect(failure).rejects.toBeInstanceOf(RedisUnavailableError);
+    await expect(failure).rejects.toThrow(`Nothing answers at redis://:***@127.0.0.1:${port} (REDIS_URL): start Redis there, or fix or unset REDIS_URL.`);
   });
 
   it('refuses an evicting Redis and warns once when nothing is persisted', () => {

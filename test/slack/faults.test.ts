@@ -37,6 +37,15 @@ describe('Slack: bad input and faults', () => {
     expect(await h.app.queues.get('events').getJobCounts()).toMatchObject({ waiting: 0, active: 0, completed: 0 });
   });
 
+  it('acks /escalate and opens the form even when auth.test fails', async () => {
+    for (const answer of [{ status: 404, body: { ok: false, error: 'unknown_method' } }, { status: 500, body: { ok: false, error: 'fatal_error' } }]) {
+      const h = await harness({ beforeStart: (slack) => slack.script('auth.test', answer) });
+      const ack = await postSigned(h.base, slashCommand({ command: '/escalate', text: 'Printer on fire', user_id: ANA }), FORM);
+      expect(ack.status).toBe(200);
+      await h.slack.waitFor((c) => c.some((x) => x.method === 'views.open'), 5_000, 'views.open');
+    }
+  });
+
   it('answers url_verification, rejects malformed bodies, and says so for unknown commands', async () => {
     const h = await harness();
     const challenge = JSON.stringify({ token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P', type: 'url_verification' });

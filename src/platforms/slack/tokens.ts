@@ -23,6 +23,9 @@ export interface SlackTokens {
   forget(tenant: string): Promise<void>;
 }
 
+/** How long a request waits for the bot's ids before going on with the token alone. */
+const IDENTITY_WAIT_MS = 1_000;
+
 /** One workspace, one configured token. */
 export class SingleWorkspaceTokens implements SlackTokens {
   private identity: Promise<SlackAuth> | undefined;
@@ -32,16 +35,25 @@ export class SingleWorkspaceTokens implements SlackTokens {
     private readonly clients: SlackClients,
   ) {}
 
+  /**
+   * The token, with the bot's own ids (Bolt uses them to ignore the bot's own events) from
+   * auth.test, asked once. A request never waits long on that call nor fails because of it: the
+   * token alone is enough to answer within Slack's 3 s; a failed lookup is tried again a minute later.
+   */
   async forTenant(): Promise<SlackAuth> {
-    // auth.test once, for the bot's own ids (Bolt uses them to ignore the bot's own events).
-    this.identity ??= this.clients
+    this.identity ??= this.lookup();
+    const tokenOnly = new Promise<SlackAuth>((done) => setTimeout(() => done({ botToken: this.token }), IDENTITY_WAIT_MS).unref());
+    return Promise.race([this.identity, tokenOnly]);
+  }
+
+  private lookup(): Promise<SlackAuth> {
+    return this.clients
       .call<{ bot_id?: string; user_id?: string }>(this.token, 'auth.test', {})
       .then((r) => ({ botToken: this.token, ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) }))
-      .catch((error: unknown) => {
-        this.identity = undefined;
-        throw error;
+      .catch(() => {
+        setTimeout(() => (this.identity = undefined), 60_000).unref();
+        return { botToken: this.token };
       });
-    return this.identity;
   }
 
   async forget(): Promise<void> {}

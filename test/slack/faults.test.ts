@@ -46,6 +46,14 @@ describe('Slack: bad input and faults', () => {
     }
   });
 
+  it('answers privately by DM where the bot cannot whisper in the channel', async () => {
+    const h = await harness({ beforeStart: (slack) => slack.script('chat.postEphemeral', { body: { ok: false, error: 'channel_not_found' } }) });
+    const res = await postSigned(h.base, interaction(buttonPress(ANA, 'escalation.acknowledge', 'ESC-404', { channel: 'G0PRIVATE', ts: '1700000000.000001' })), FORM);
+    expect(res.status).toBe(200);
+    await h.slack.waitFor((c) => c.some((x) => x.method === 'chat.postMessage' && x.args['channel'] === ANA), 5_000, 'a DM');
+    expect(String(h.slack.of('chat.postMessage').find((c) => c.args['channel'] === ANA)?.args['text'])).toBe('There is no ESC-404 here.');
+  });
+
   it('answers url_verification, rejects malformed bodies, and says so for unknown commands', async () => {
     const h = await harness();
     const challenge = JSON.stringify({ token: 'Jhj5dZrVaK7ZwHHjRyZWjbDl', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P', type: 'url_verification' });

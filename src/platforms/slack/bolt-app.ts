@@ -64,11 +64,15 @@ export function createSlackApp(deps: SlackAppDeps): { app: App; receiver: HTTPRe
     ...(conversation ? { conversation } : {}),
   });
 
-  /** A private answer to the person, sent now (not queued: it must work when Redis does not). */
+  /** A private answer to the person, sent now (not queued: it must work when Redis does not):
+   * in the conversation they acted in, or by DM where the bot cannot whisper (not a member). */
   const tell = async (a: Actor, message: Message) => {
     try {
-      if (a.conversation) await platform.whisper(a.tenant, a.conversation, a.user, message);
-      else await platform.dm(a.tenant, a.user, message);
+      if (a.conversation) {
+        const whispered = await platform.whisper(a.tenant, a.conversation, a.user, message).then(() => true, () => false);
+        if (whispered) return;
+      }
+      await platform.dm(a.tenant, a.user, message);
     } catch (error) {
       log.warn({ err: error, tenant: a.tenant }, 'could not send a private reply on Slack');
     }

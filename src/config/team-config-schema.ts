@@ -13,7 +13,7 @@ const TimeZone = z.string().refine((tz) => IANAZone.isValidZone(tz), {
 });
 
 const Duration = z
-  .string()
+  .string({ error: 'must be a duration with its unit, e.g. 15m, 4h or 1h30m' })
   .transform((text, ctx) => {
     const ms = parseDuration(text);
     if (ms === undefined) {

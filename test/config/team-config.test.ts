@@ -40,6 +40,7 @@ describe('team configuration', () => {
   it('reports missing fields, bad durations, bad ids and broken references', () => {
     const text = example
       .replace("  - { id: P2, label: High, acknowledgeWithin: 30m, resolveWithin: 8h }", "  - { id: P2, label: High, acknowledgeWithin: soon, resolveWithin: 8h }")
+      .replace("  - { id: P3, label: Normal, acknowledgeWithin: 2h, resolveWithin: 2d }", "  - { id: P3, label: Normal, acknowledgeWithin: 120, resolveWithin: 2d }")
       .replace('    onDuty: [dev]', '    onDuty: [devon]')
       .replace('    slack: U0BENOKAF\n', '    slack: ben\n')
       .replace('    name: Carolina Díaz\n', '');
@@ -47,12 +48,13 @@ describe('team configuration', () => {
     expect(lines).toEqual(
       expect.arrayContaining([
         `severities[1].acknowledgeWithin: "soon" is not a duration (e.g. 15m, 4h, 1h30m) (line ${lineOf(text, 'acknowledgeWithin: soon')})`,
+        `severities[2].acknowledgeWithin: must be a duration with its unit, e.g. 15m, 4h or 1h30m (line ${lineOf(text, 'acknowledgeWithin: 120')})`,
         `departments[1].onDuty[0]: "devon" is not a person in people (line ${lineOf(text, 'onDuty: [devon]')})`,
         `people[1].slack: must be a Slack user id such as U0123ABCD (line ${lineOf(text, 'slack: ben')})`,
         expect.stringMatching(/^people\[2\]\.name: is required \(line \d+\)$/),
       ]),
     );
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
     // Structure and cross-references are reported together, in one pass.
   });
 

@@ -26,6 +26,16 @@ describe('Teams: bad input and faults', () => {
     expect(h.connector.calls).toEqual([]);
   });
 
+  it('without MicrosoftAppId, takes activities from local tools only (never sends to other hosts)', async () => {
+    const h = await harness();
+    const remote = channelMention('https://smba.trafficmanager.net/amer/', ANA, 'help');
+    const res = await h.send(remote);
+    expect(res.status).toBe(401);
+    expect(res.json).toMatchObject({ error: 'unauthorized' });
+    expect((await h.send(channelMention(h.serviceUrl.replace('127.0.0.1', 'localhost'), ANA, 'help'))).status).toBe(200);
+    expect(h.connector.calls.filter((c) => c.method === 'POST')).toHaveLength(1);
+  });
+
   it('answers 400 to bodies that are not activities, and keeps running', async () => {
     const h = await harness();
     expect((await h.send('{not json')).status).toBe(400);

@@ -1,6 +1,6 @@
 /**
  * `/api/messages`: Activity JSON in, through CloudAdapter (Bot Framework auth; anonymous only when
- * MicrosoftAppId is empty). A body that isn't an Activity gets 400 and never reaches botbuilder,
+ * MicrosoftAppId is empty, and then only for activities from local tools). A body that isn't an Activity gets 400 and never reaches botbuilder,
  * whose `process` rejects (and would crash the process) on a body without a `type`.
  */
 import type { ServerResponse } from 'node:http';
@@ -48,7 +48,16 @@ function toBotResponse(res: ServerResponse): BotResponse {
   return out;
 }
 
-export function mountTeams(http: HttpServer, deps: { adapter: CloudAdapter; bot: ShiftleadTeamsBot; log: Logger }): void {
+/** Loopback hosts: where local tools (the Agents Playground, a test's fake connector) listen. */
+function isLoopback(serviceUrl: string): boolean {
+  try {
+    return ['localhost', '127.0.0.1', '[::1]'].includes(new URL(serviceUrl).hostname);
+  } catch {
+    return false;
+  }
+}
+
+export function mountTeams(http: HttpServer, deps: { adapter: CloudAdapter; bot: ShiftleadTeamsBot; log: Logger; anonymous: boolean }): void {
   http.route('POST', '/api/messages', async (req, res) => {
     let body: unknown;
     try {
@@ -60,6 +69,11 @@ export function mountTeams(http: HttpServer, deps: { adapter: CloudAdapter; bot:
     const activity = ActivityShape.safeParse(body);
     if (!activity.success) {
       return sendJson(res, 400, { error: 'not_an_activity', detail: 'expected a Bot Framework Activity with a type, a serviceUrl and a conversation' });
+    }
+    // Without MicrosoftAppId nothing is authenticated: only local tools may talk to the bot, so that
+    // an open endpoint can never be used to make Shiftlead send requests to other hosts.
+    if (deps.anonymous && !isLoopback(activity.data.serviceUrl)) {
+      return sendJson(res, 401, { error: 'unauthorized', detail: 'MicrosoftAppId is not set: only local tools (a loopback serviceUrl) are accepted' });
     }
     try {
       await deps.adapter.process({ body: activity.data, headers: req.headers, method: 'POST' }, toBotResponse(res), (ctx) => deps.bot.run(ctx));

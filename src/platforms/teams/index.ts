@@ -39,8 +39,8 @@ export function createTeams(deps: { env: Env; redis: Redis; prefix: string; inte
   return {
     platform,
     startWeb(http) {
-      if (!appId) log.warn('MicrosoftAppId is empty: /api/messages accepts unauthenticated requests (local use only, e.g. the Microsoft 365 Agents Playground)');
-      mountTeams(http, { adapter, bot: new ShiftleadTeamsBot({ interactions: deps.interactions, references, log }), log });
+      if (!appId) log.warn('MicrosoftAppId is empty: /api/messages accepts unauthenticated requests from local tools only (a loopback serviceUrl, e.g. the Microsoft 365 Agents Playground)');
+      mountTeams(http, { adapter, bot: new ShiftleadTeamsBot({ interactions: deps.interactions, references, log }), log, anonymous: !appId });
     },
   };
 }

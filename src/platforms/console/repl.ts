@@ -2,7 +2,7 @@
  * The console REPL: a person types commands as a chosen user (`as ana /escalate …`), sees the
  * bot's messages as text, presses buttons (`press 2`) and fills forms field by field.
  */
-import { createInterface, type Interface } from 'node:readline';
+import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Form, FormField, FormValues } from '../../chat/message.js';
 import type { Person } from '../../config/team-config-schema.js';
@@ -35,12 +35,16 @@ export class ConsoleRepl {
   private session: FormSession | undefined;
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
+  private readonly terminal: boolean;
+  /** Lines typed and not yet handled: while one is handled, output needs no prompt redrawn. */
+  private pending = 0;
 
   constructor(private readonly options: ReplOptions) {
     const first = options.people[0];
     if (!first) throw new Error('the roster is empty');
     this.person = first;
-    this.rl = createInterface({ input: options.input, output: options.output, terminal: (options.output as { isTTY?: boolean }).isTTY === true });
+    this.terminal = (options.output as { isTTY?: boolean }).isTTY === true;
+    this.rl = createInterface({ input: options.input, output: options.output, terminal: this.terminal });
     options.platform.formOpener = (form) => this.openForm(form, (values) => this.submitForm(form, values));
   }
 
@@ -54,7 +58,14 @@ export class ConsoleRepl {
     this.prompt();
     // Lines are handled one at a time, in order, even when handling one waits on Redis.
     this.rl.on('line', (line) => {
-      this.queue = this.queue.then(() => this.handle(line.trim())).catch((error: unknown) => this.write([`Something went wrong: ${error instanceof Error ? error.message : String(error)}`])).then(() => this.prompt());
+      this.pending += 1;
+      this.queue = this.queue
+        .then(() => this.handle(line.trim()))
+        .catch((error: unknown) => this.write([`Something went wrong: ${error instanceof Error ? error.message : String(error)}`]))
+        .then(() => {
+          this.pending -= 1;
+          this.prompt();
+        });
     });
     this.rl.on('close', () => {
       this.closed = true;
@@ -69,10 +80,19 @@ export class ConsoleRepl {
 
   /** Prints lines above the prompt. */
   write(lines: string[]): void {
-    this.options.output.write(`${lines.join('\n')}\n`);
+    const output = this.options.output;
+    // A message that arrives while the person waits at the prompt goes above it, and the prompt
+    // (with what they have typed so far) is drawn again below.
+    const redraw = this.terminal && this.pending === 0 && !this.closed;
+    if (redraw) {
+      cursorTo(output, 0);
+      clearLine(output, 0);
+    }
+    output.write(`${lines.join('\n')}\n`);
+    if (redraw) this.prompt(true);
   }
 
-  private prompt(): void {
+  private prompt(keepInput = false): void {
     if (this.closed) return;
     if (this.session) {
       const field = this.session.form.fields[this.session.index];
@@ -80,7 +100,7 @@ export class ConsoleRepl {
       return;
     }
     this.rl.setPrompt(`${this.person.id}> `);
-    this.rl.prompt();
+    this.rl.prompt(keepInput);
   }
 
   private actor(): Actor {

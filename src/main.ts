@@ -1,8 +1,8 @@
 /**
- * The composition root. Reads ./.env when there is one, validates the environment and the team configuration (every problem is
- * printed, one line each, then the process exits 1), finds or starts Redis, starts the app in its
- * role, and shuts down gracefully on SIGTERM/SIGINT (stop taking work, finish in-flight jobs,
- * close connections, exit 0).
+ * The composition root. Reads ./.env when there is one, validates the environment and the team
+ * configuration (every problem is printed, one line each, then the process exits 1), finds or
+ * starts Redis, starts the app in its role, and shuts down gracefully on SIGTERM/SIGINT (stop
+ * taking work, finish in-flight jobs, close connections, exit 0).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -29,6 +29,8 @@ const IDENTITY_WAIT_MS = 1_000;
 /** One workspace, one configured token. */
 export class SingleWorkspaceTokens implements SlackTokens {
   private identity: Promise<SlackAuth> | undefined;
+  /** The token and ids once auth.test has answered. */
+  private known: SlackAuth | undefined;
 
   constructor(
     private readonly token: string,
@@ -41,19 +43,20 @@ export class SingleWorkspaceTokens implements SlackTokens {
    * token alone is enough to answer within Slack's 3 s; a failed lookup is tried again a minute later.
    */
   async forTenant(): Promise<SlackAuth> {
+    if (this.known) return this.known;
     this.identity ??= this.lookup();
     const tokenOnly = new Promise<SlackAuth>((done) => setTimeout(() => done({ botToken: this.token }), IDENTITY_WAIT_MS).unref());
     return Promise.race([this.identity, tokenOnly]);
   }
 
   private lookup(): Promise<SlackAuth> {
-    return this.clients
-      .call<{ bot_id?: string; user_id?: string }>(this.token, 'auth.test', {})
-      .then((r) => ({ botToken: this.token, ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) }))
-      .catch(() => {
+    return this.clients.call<{ bot_id?: string; user_id?: string }>(this.token, 'auth.test', {}).then(
+      (r) => (this.known = { botToken: this.token, ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) }),
+      () => {
         setTimeout(() => (this.identity = undefined), 60_000).unref();
         return { botToken: this.token };
-      });
+      },
+    );
   }
 
   async forget(): Promise<void> {}

@@ -1,7 +1,8 @@
 /**
  * `/api/messages`: Activity JSON in, through CloudAdapter (Bot Framework auth; anonymous only when
- * MicrosoftAppId is empty, and then only for activities from local tools). A body that isn't an Activity gets 400 and never reaches botbuilder,
- * whose `process` rejects (and would crash the process) on a body without a `type`.
+ * MicrosoftAppId is empty, and then only for activities from local tools). A body that isn't an
+ * Activity gets 400 and never reaches botbuilder, whose `process` rejects (and would crash the
+ * process) on a body without a `type`.
  */
 import type { ServerResponse } from 'node:http';
 import type { CloudAdapter, Response as BotResponse } from 'botbuilder';

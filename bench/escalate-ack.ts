@@ -11,10 +11,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { sign, SIGNING_SECRET, slashCommand } from '../test/support/slack-requests.js';
+import { freePort } from '../src/store/local-redis.js';
 import { connectRedis } from '../src/store/redis.js';
 import { benchRedis, deleteKeys, median, percentile, print } from './support.js';
 
@@ -22,16 +22,6 @@ const { values: args } = parseArgs({ options: { rate: { type: 'string', default:
 const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
 const ROUNDS = Number(args.rounds);
-
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => done(port));
-    });
-  });
-}
 
 function start(entry: string, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', entry], {

@@ -26,7 +26,8 @@ export class RedisUnavailableError extends Error {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port nothing listens on right now (loopback). */
+export async function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once('error', fail);

@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Escalation } from '../../src/core/escalations/model.js';
 import { parseEnv } from '../../src/config/env.js';
 import { RedisAuditLog } from '../../src/store/audit.js';
-import { startTestApp } from '../support/app.js';
+import { DeliveryLog } from '../../src/store/deliveries.js';
+import { CARD_KEY } from '../../src/core/escalations/card.js';
 import { cardProblems, cardsIn } from '../support/adaptive-cards.js';
+import { deliveredRef, exampleConfig, startTestApp } from '../support/app.js';
 import { messageProblems, viewProblems } from '../support/block-kit.js';
-import { exampleConfig } from '../support/app.js';
 import { FakeConnector } from '../support/fake-connector.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { deletePrefix, newRedis } from '../support/redis.js';
@@ -96,10 +97,8 @@ describe('the same escalation on Slack, Teams and the console', () => {
   const atVersion = async (tenant: string, version: number) => {
     await expect.poll(async () => (await record(tenant))?.version, { timeout: 10_000 }).toBe(version);
   };
-  /** Waits until the outbox delivered the record's card (buttons are pressed on a posted card). */
-  const cardPosted = async (tenant: string) => {
-    await expect.poll(async () => app.redis.hexists(`${app.prefix}:{${tenant}}:out:refs`, 'esc.ESC-1.card'), { timeout: 10_000 }).toBe(1);
-  };
+  /** Where the outbox posted the record's card, once it has (buttons are pressed on a posted card). */
+  const cardRef = (tenant: string) => deliveredRef(app, tenant, CARD_KEY('ESC-1'));
 
   const slackDoor: Door = {
     tenant: 'slack-T0TEST',
@@ -116,7 +115,7 @@ describe('the same escalation on Slack, Teams and the console', () => {
         details: { type: 'plain_text_input', value: v.details },
       };
       expect((await postSigned(base, interaction(viewSubmission(SLACK_IDS[as], view, values)), FORM)).status).toBe(200);
-      await cardPosted(this.tenant);
+      await cardRef(this.tenant);
     },
     async acknowledge(as) {
       await this.press(as, 'escalation.acknowledge');
@@ -136,7 +135,7 @@ describe('the same escalation on Slack, Teams and the console', () => {
       await postSigned(base, interaction(viewSubmission(SLACK_IDS[as], view, { note: { type: 'plain_text_input', value: note } })), FORM);
     },
     async press(as: Person, action: string) {
-      const ref = JSON.parse((await app.redis.hget(`${app.prefix}:{${this.tenant}}:out:refs`, 'esc.ESC-1.card')) ?? '{}') as { conversation: string; id: string };
+      const ref = await cardRef(this.tenant);
       expect((await postSigned(base, interaction(buttonPress(SLACK_IDS[as], action, 'ESC-1', { channel: ref.conversation, ts: ref.id })), FORM)).status).toBe(200);
     },
   } as Door & { press(as: Person, action: string): Promise<void> };
@@ -154,7 +153,7 @@ describe('the same escalation on Slack, Teams and the console', () => {
       const fetched = (await postTeams(invoke(serviceUrl, user, 'task/fetch', { data: button?.data, context: { theme: 'default' } }))) as { task: { value: { card: { content: { actions: Array<{ data: Record<string, unknown> }> } } } } };
       const submit = fetched.task.value.card.content.actions[0]?.data ?? {};
       await postTeams(invoke(serviceUrl, user, 'task/submit', { data: { ...submit, ...v }, context: { theme: 'default' } }));
-      await cardPosted(this.tenant);
+      await cardRef(this.tenant);
     },
     async acknowledge(as: Person) {
       await this.press(as, 'escalation.acknowledge', {});
@@ -166,7 +165,7 @@ describe('the same escalation on Slack, Teams and the console', () => {
       await this.press(as, 'escalation.resolve', { note });
     },
     async press(as: Person, verb: string, inputs: Record<string, string>) {
-      const ref = JSON.parse((await app.redis.hget(`${app.prefix}:{${this.tenant}}:out:refs`, 'esc.ESC-1.card')) ?? '{}') as { conversation: string; id: string };
+      const ref = await cardRef(this.tenant);
       await postTeams(cardAction(serviceUrl, TEAMS_USERS[as], verb, { value: 'ESC-1', ...inputs }, ref));
     },
   };
@@ -206,7 +205,8 @@ describe('the same escalation on Slack, Teams and the console', () => {
     async press(as: Person, label: string, form?: [prompt: string, answer: string]) {
       // The terminal shows the card's newest version before anyone presses it again.
       const version = (await record(this.tenant))?.version ?? 1;
-      if (version > 1) await expect.poll(async () => Number(await app.redis.hget(`${app.prefix}:{${this.tenant}}:out:versions`, 'esc.ESC-1.card')), { timeout: 10_000 }).toBe(version);
+      const delivered = new DeliveryLog(app.redis, app.prefix);
+      if (version > 1) await expect.poll(() => delivered.deliveredVersion(this.tenant, CARD_KEY('ESC-1')), { timeout: 10_000 }).toBe(version);
       await terminal.type(`as ${as}`, 'You are now');
       const card = terminal.card('ESC-1');
       const n = card.button(label);

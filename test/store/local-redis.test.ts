@@ -1,21 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ensureRedis, RedisUnavailableError } from '../../src/store/local-redis.js';
+import { ensureRedis, freePort, RedisUnavailableError } from '../../src/store/local-redis.js';
 import { redisAnswers } from '../../src/store/redis.js';
 import { inspectRedis, judgeRedis } from '../../src/store/redis-checks.js';
 import { startPrivateRedis } from '../support/private-redis.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 describe('Redis for local use', () => {
   it('starts a private loopback redis-server with AOF when nothing answers, and stops it', async () => {

@@ -4,6 +4,8 @@ import type { Queue } from 'bullmq';
 import { startApp, type AppOptions, type RunningApp } from '../../src/app.js';
 import { parseEnv } from '../../src/config/env.js';
 import { parseTeamConfig } from '../../src/config/team-config.js';
+import type { MessageRef } from '../../src/chat/platform.js';
+import { DeliveryLog } from '../../src/store/deliveries.js';
 import type { TeamConfig } from '../../src/config/team-config-schema.js';
 import { silentLogger } from '../../src/log.js';
 import { redisUrl, uniquePrefix } from './redis.js';
@@ -37,6 +39,14 @@ export async function waitForJob(queue: Queue, id: string, states: string[], tim
     if (Date.now() > deadline) throw new Error(`job ${id} is ${state}, not ${states.join('/')}, after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Where the outbox delivered the message saved under `key` (e.g. a record's card), once it has. */
+export async function deliveredRef(app: RunningApp & { prefix: string }, tenant: string, key: string, timeoutMs = 10_000): Promise<MessageRef> {
+  const log = new DeliveryLog(app.redis, app.prefix);
+  let ref: MessageRef | undefined;
+  await eventually(async () => (ref = await log.ref(tenant, key)) !== undefined, timeoutMs, `the delivery of ${key}`);
+  return ref as MessageRef;
 }
 
 /** Polls until `check` returns true. */

@@ -1,6 +1,8 @@
 /** Escalations in Teams through the HTTP boundary: Activity JSON in, Bot Connector calls out. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cardProblems, cardsIn } from '../support/adaptive-cards.js';
+import { CARD_KEY } from '../../src/core/escalations/card.js';
+import { deliveredRef } from '../support/app.js';
 import type { ConnectorCall } from '../support/fake-connector.js';
 import { startTeamsHarness, type TeamsHarness } from '../support/teams-app.js';
 import { ANA, BEN, botAddedToTeam, cardAction, CARO, channelMention, installedForUser, invoke, SUPPORT, TENANT_ID } from '../support/teams-activities.js';
@@ -23,11 +25,7 @@ describe('Teams: escalations end to end', () => {
   });
 
   /** Where the outbox posted the record's card, once it has. */
-  async function cardRef(): Promise<{ conversation: string; id: string }> {
-    const key = `${h.app.prefix}:{${T}}:out:refs`;
-    await expect.poll(() => h.app.redis.hexists(key, 'esc.ESC-1.card'), { timeout: 10_000 }).toBe(1);
-    return JSON.parse((await h.app.redis.hget(key, 'esc.ESC-1.card')) ?? '{}') as { conversation: string; id: string };
-  }
+  const cardRef = () => deliveredRef(h.app, T, CARD_KEY('ESC-1'));
 
   const send = async (activity: unknown) => {
     const res = await h.send(activity);

@@ -3,19 +3,20 @@
  * Upload, or Teams → Apps → Manage your apps → Upload an app). It holds manifests/teams/manifest.json
  * with the bot's Microsoft App ID filled in, and the two icons.
  *
- *   MicrosoftAppId      the Azure Bot registration's app id (required; read from the environment or .env)
+ *   MicrosoftAppId      the Azure Bot registration's app id (required; from the environment or ./.env)
  *   TEAMS_APP_ID        the Teams app's own id (default: the same GUID; keep it stable across uploads)
  *   --out <file>        where to write the zip (default build/shiftlead-teams.zip)
  *
  * The manifest is checked against the official schema shipped in @microsoft/app-manifest, and the
  * icons against Teams' sizes (color 192×192, outline 32×32 with a transparent background).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ManifestUtil } from '@microsoft/app-manifest';
 import { zipSync } from 'fflate';
+import { readEnvFile } from '../src/config/env.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'manifests', 'teams');
@@ -57,7 +58,7 @@ export async function packageProblems(manifest: Manifest, icons: { color: Uint8A
 }
 
 async function main(): Promise<void> {
-  if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
+  readEnvFile();
   const args = process.argv.slice(2);
   const outAt = args.indexOf('--out');
   const out = resolve(outAt >= 0 && args[outAt + 1] ? (args[outAt + 1] as string) : join(root, 'build', 'shiftlead-teams.zip'));

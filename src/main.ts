@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startApp, StartupError } from './app.js';
-import { EnvError, parseEnv, platformsConfigured } from './config/env.js';
+import { EnvError, parseEnv, platformsConfigured, readEnvFile } from './config/env.js';
 import { loadTeamConfig, TeamConfigError } from './config/team-config.js';
 import { createLogger, terminalDestination } from './log.js';
 import { ensureRedis, RedisUnavailableError, safeRedisUrl } from './store/local-redis.js';
@@ -20,10 +20,7 @@ function fail(lines: string[]): never {
 }
 
 async function main(): Promise<void> {
-  // Settings in ./.env (see .env.example) fill in what the environment does not set;
-  // SHIFTLEAD_ENV_FILE names another file, or none when empty.
-  const envFile = process.env['SHIFTLEAD_ENV_FILE'] ?? '.env';
-  if (envFile && existsSync(envFile)) process.loadEnvFile(envFile);
+  readEnvFile();
   let env;
   try {
     env = parseEnv(process.env);

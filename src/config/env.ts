@@ -2,6 +2,7 @@
  * The process environment, validated once at start. Every problem is reported (one line each)
  * before the process exits; the result is frozen and never holds more than the process needs.
  */
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 /** Variables are trimmed first, and an empty one counts as unset (as in a copied .env.example). */
@@ -99,4 +100,13 @@ export function platformsConfigured(env: Env): { slack: boolean; teams: boolean 
     slack: Boolean(env.SLACK_BOT_TOKEN || env.SLACK_CLIENT_ID),
     teams: Boolean(env.MicrosoftAppId),
   };
+}
+
+/**
+ * Reads ./.env (see .env.example) into the environment; variables already set win.
+ * SHIFTLEAD_ENV_FILE names another file, or none when empty.
+ */
+export function readEnvFile(): void {
+  const file = process.env['SHIFTLEAD_ENV_FILE'] ?? '.env';
+  if (file && existsSync(file)) process.loadEnvFile(file);
 }

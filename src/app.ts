@@ -4,37 +4,29 @@
  * call it in-process.
  */
 import type { Readable, Writable } from 'node:stream';
-import { UnrecoverableError, type Worker } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ChatPlatform } from './chat/platform.js';
 import { platformsConfigured, type Env } from './config/env.js';
 import type { TeamConfig } from './config/team-config-schema.js';
-import { registerEscalations } from './core/escalations/feature.js';
-import { SLA_TIMER } from './core/escalations/effects.js';
-import { EscalationRules } from './core/escalations/rules.js';
-import { EscalationService } from './core/escalations/service.js';
-import { Interactions } from './core/interactions.js';
+import type { EscalationService } from './core/escalations/service.js';
+import type { Features } from './core/feature.js';
+import type { Interactions } from './core/interactions.js';
 import { systemClock, type Clock } from './core/ports.js';
-import { Roster } from './core/roster.js';
+import { Settings } from './core/settings.js';
 import { addHealthRoutes } from './http/health.js';
 import { HttpServer } from './http/server.js';
 import { ensureMaintenanceSchedule } from './jobs/maintenance.js';
-import { createOutboxProcessor } from './jobs/outbox/process.js';
-import { QueueOutbox } from './jobs/outbox/outbox.js';
-import { Pacer } from './jobs/outbox/pacer.js';
 import { Queues } from './jobs/queues.js';
-import { QueueTimers } from './jobs/timers.js';
-import { startWorker, type WorkerSettings } from './jobs/worker.js';
+import { configStamp, ScheduleEngine, type ConfigStamp } from './jobs/schedules.js';
+import { startWorkers, type WorkerOverrides } from './jobs/workers.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { buildModules } from './modules.js';
 import { ConsolePlatform } from './platforms/console/console-platform.js';
 import { ConsoleRepl } from './platforms/console/repl.js';
 import { createSlack, type Slack } from './platforms/slack/index.js';
 import { createTeams } from './platforms/teams/index.js';
-import { RedisAuditLog } from './store/audit.js';
-import { DeliveryLog } from './store/deliveries.js';
-import { RedisDrafts } from './store/drafts.js';
-import { RedisEscalationStore } from './store/escalations.js';
 import { connectRedis } from './store/redis.js';
 import { inspectRedis, judgeRedis } from './store/redis-checks.js';
 
@@ -51,7 +43,7 @@ export interface AppOptions {
   clock?: Clock;
   /** Console mode: the REPL reads and writes these. */
   console?: { input: Readable; output: Writable; onExit: () => void };
-  workerSettings?: Partial<Record<'outbox' | 'timers' | 'events' | 'maintenance', Partial<WorkerSettings>>>;
+  workerSettings?: WorkerOverrides;
   /** Platforms to use besides (or instead of) the configured ones — tests and benches. */
   extraPlatforms?: ChatPlatform[];
   metrics?: Metrics;
@@ -64,9 +56,14 @@ export interface RunningApp {
   metrics: Metrics;
   queues: Queues;
   redis: Redis;
+  settings: Settings;
+  features: Features;
   interactions: Interactions;
   escalations: EscalationService;
+  schedules: ScheduleEngine;
   platforms: Map<string, ChatPlatform>;
+  /** Puts a new (validated) team configuration in force and replans the schedules. */
+  reload(config: TeamConfig): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -124,25 +121,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const queues = new Queues(queueRedis, prefix);
     closers.add('queues', () => queues.close(), 2_000);
 
-    const roster = new Roster(options.config.people);
-    const rules = new EscalationRules(options.config, roster);
-    const escalations = new EscalationService({
-      store: new RedisEscalationStore(redis, prefix),
-      outbox: new QueueOutbox(queues),
-      timers: new QueueTimers(queues, clock),
-      drafts: new RedisDrafts(redis, prefix),
-      links: new DeliveryLog(redis, prefix),
-      clock,
-      rules,
-      onEffectsFailed: (error, e) => log.warn({ err: error, id: e.id, tenant: e.tenant }, 'could not queue the effects of a change; the reconciler will retry'),
-    });
-    const interactions = new Interactions();
-    registerEscalations(interactions, escalations);
+    const settings = new Settings(options.config);
+    let stamp: ConfigStamp = configStamp(options.config, clock.now().getTime());
+    const { features, escalations, rules } = buildModules({ redis, prefix, queues, clock, settings, log });
+    const { interactions } = features;
+    const schedules = new ScheduleEngine({ queues, redis, prefix, features, clock, metrics, log, stamp: () => stamp });
 
     const platforms = new Map<string, ChatPlatform>();
     let repl: ConsoleRepl | undefined;
     if (options.console) {
-      const name = (user: string) => roster.byId(user)?.name ?? user;
+      const name = (user: string) => settings.roster.byId(user)?.name ?? user;
       platforms.set('console', new ConsolePlatform({ print: (lines) => repl?.write(lines) }, name));
     }
     const configured = platformsConfigured(options.env);
@@ -158,60 +146,28 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     for (const platform of options.extraPlatforms ?? []) platforms.set(platform.kind, platform);
 
     if (options.role !== 'web') {
-      const workerRedis = await connectRedis(options.redisUrl, 'worker');
-      closers.add('Redis (workers)', quit(workerRedis), 1_000);
-      const deps = { connection: workerRedis, prefix, metrics, log };
-      const workers: Worker[] = [
-        startWorker(
-          'outbox',
-          createOutboxProcessor({
-            platforms: (kind) => platforms.get(kind),
-            deliveries: new DeliveryLog(workerRedis, prefix),
-            pacer: new Pacer(workerRedis),
-            audit: new RedisAuditLog(workerRedis, prefix),
-            metrics,
-            log,
-            prefix,
-          }),
-          { ...deps, settings: { concurrency: 16, ...options.workerSettings?.outbox } },
-        ),
-        startWorker(
-          'timers',
-          async (payload) => {
-            if (payload.kind !== SLA_TIMER) throw new UnrecoverableError(`unknown timer kind "${payload.kind}"`);
-            const { id, clock: which, cycle, miss } = payload;
-            if (typeof id !== 'string' || (which !== 'acknowledge' && which !== 'resolve') || typeof cycle !== 'number' || typeof miss !== 'number') {
-              throw new UnrecoverableError('malformed SLA timer');
-            }
-            await escalations.deadlinePassed(payload.tenant, id, which, cycle, miss);
-          },
-          { ...deps, settings: { ...options.workerSettings?.timers } },
-        ),
-        startWorker(
-          'events',
-          async (payload) => {
-            if (payload.platform === 'slack' && slack) return slack.processEvent(payload.tenant, payload.kind, payload.body);
-            throw new UnrecoverableError(`no ${payload.platform} platform configured for a ${payload.kind} event`);
-          },
-          { ...deps, settings: { ...options.workerSettings?.events } },
-        ),
-        startWorker(
-          'maintenance',
-          async () => {
-            const store = new RedisEscalationStore(workerRedis, prefix);
-            for (const tenant of await store.tenants()) {
-              const count = await escalations.reconcile(tenant);
-              if (count > 0) log.info({ tenant, count }, 're-queued the effects of changed escalations');
-            }
-          },
-          { ...deps, settings: { concurrency: 1, ...options.workerSettings?.maintenance } },
-        ),
-      ];
+      const connection = await connectRedis(options.redisUrl, 'worker');
+      closers.add('Redis (workers)', quit(connection), 1_000);
+      const workers = startWorkers({
+        connection,
+        prefix,
+        metrics,
+        log,
+        platforms: (kind) => platforms.get(kind),
+        features,
+        schedules,
+        events: async (payload) => {
+          if (payload.platform === 'slack' && slack) return slack.processEvent(payload.tenant, payload.kind, payload.body);
+          throw new UnrecoverableError(`no ${payload.platform} platform configured for a ${payload.kind} event`);
+        },
+        ...(options.workerSettings ? { settings: options.workerSettings } : {}),
+      });
       // Stop taking work and let in-flight jobs finish; past the deadline they are left to
       // BullMQ's stalled-job recovery (another worker delivers them, once, by key).
-      closers.add('workers', async () => void (await Promise.all(workers.map((w) => w.close(workerRedis.status !== 'ready')))), 15_000);
-      // Workers first, then the schedule: an overdue run is picked up before any re-upsert.
+      closers.add('workers', async () => void (await Promise.all(workers.map((w) => w.close(connection.status !== 'ready')))), 15_000);
+      // Workers first, then the schedules: an overdue occurrence is picked up before any replanning.
       await ensureMaintenanceSchedule(queues, options.reconcileEveryMs);
+      await schedules.reconcile();
     }
 
     const http = new HttpServer(log, metrics);
@@ -234,7 +190,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       repl.start();
     }
 
-    return { port, metrics, queues, redis, interactions, escalations, platforms, close: closers.run };
+    const reload = async (config: TeamConfig) => {
+      await settings.replace(config);
+      stamp = configStamp(config, clock.now().getTime());
+      await schedules.reconcile();
+    };
+    return { port, metrics, queues, redis, settings, features, interactions, escalations, schedules, platforms, reload, close: closers.run };
   } catch (error) {
     await closers.run();
     throw error;

@@ -12,6 +12,9 @@ export interface Metrics {
   outboxDuplicates: Counter<'platform'>;
   outboxPermanentFailures: Counter<'platform' | 'code'>;
   queueDepth: Gauge<'queue' | 'state'>;
+  scheduleFired: Counter<'kind' | 'late'>;
+  scheduleDropped: Counter<'kind'>;
+  scheduleLateness: Histogram<'kind'>;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
 }
 
@@ -30,6 +33,15 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     outboxDuplicates: new Counter({ name: 'shiftlead_outbox_duplicates_total', help: 'Deliveries skipped because their idempotency key was delivered already', labelNames: ['platform'], registers }),
     outboxPermanentFailures: new Counter({ name: 'shiftlead_outbox_permanent_failures_total', help: 'Deliveries recorded as permanently failed', labelNames: ['platform', 'code'], registers }),
     queueDepth: new Gauge({ name: 'shiftlead_queue_depth', help: 'Jobs in each queue, by state (sampled at scrape)', labelNames: ['queue', 'state'], registers }),
+    scheduleFired: new Counter({ name: 'shiftlead_schedule_fired_total', help: 'Schedule occurrences fired, by kind (late: marked as late)', labelNames: ['kind', 'late'], registers }),
+    scheduleDropped: new Counter({ name: 'shiftlead_schedule_dropped_total', help: 'Schedule occurrences dropped because they fired too late to be useful', labelNames: ['kind'], registers }),
+    scheduleLateness: new Histogram({
+      name: 'shiftlead_schedule_lateness_seconds',
+      help: 'How long after its time an occurrence was handled',
+      labelNames: ['kind'],
+      buckets: [0.1, 0.5, 1, 2, 5, 15, 60, 300, 3600],
+      registers,
+    }),
     httpDuration: new Histogram({
       name: 'shiftlead_http_request_duration_seconds',
       help: 'HTTP request latency',

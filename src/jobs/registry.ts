@@ -21,6 +21,15 @@ const PlatformEvent = z.strictObject({
 
 const Maintenance = z.strictObject({ task: z.enum(['reconcile']) });
 
+/** One occurrence of a recurring schedule (src/core/schedule). */
+const ScheduleOccurrence = z.strictObject({
+  kind: z.string().regex(/^[a-z][a-zA-Z0-9.-]*$/),
+  item: z.string().min(1).max(200),
+  date: z.string().regex(/^\d{4}-\d\d-\d\d$/),
+  at: z.iso.datetime(),
+  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
 export const QUEUES = {
   /** Every outgoing message: post, reply, update, DM, whisper. */
   outbox: Delivery,
@@ -28,8 +37,10 @@ export const QUEUES = {
   timers: TimerPayload,
   /** Platform events processed after their ack (reactions that create escalations). */
   events: PlatformEvent,
-  /** Recurring upkeep (reconciling records whose effects were not queued). */
+  /** Recurring upkeep (reconciling records whose effects were not queued, replanning schedules). */
   maintenance: Maintenance,
+  /** Occurrences of recurring schedules (shift reminders, briefings, pulses), one delayed job each. */
+  schedules: ScheduleOccurrence,
 } as const;
 
 export type QueueName = keyof typeof QUEUES;
@@ -65,6 +76,12 @@ export const JOB_DEFAULTS: Record<QueueName, DefaultJobOptions> = {
     attempts: 6,
     backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
     removeOnComplete: { age: DAY, count: 50_000 },
+    removeOnFail: { age: 30 * DAY },
+  },
+  schedules: {
+    attempts: 6,
+    backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 },
+    removeOnComplete: { age: 3 * DAY, count: 200_000 },
     removeOnFail: { age: 30 * DAY },
   },
   maintenance: {

@@ -22,6 +22,11 @@
  *   <p>:slack:installs                     hash    Slack installation key → installation JSON
  *   <p>:slack:lock:<installation>          string  token-rotation lock (SET NX PX)
  *   <p>:evt:<platform>:<event id>          string  inbound event de-duplication (SET NX EX)
+ *   <p>:{sched}:index                      hash    occurrence id → {"at": ms} (what the schedule engine planned)
+ *   <p>:{sched}:plan                       string  the configuration stamp the plan was made from
+ *   <p>:{sched}:fresh                      string  set for 10 min after a plan (periodic passes skip)
+ *   <p>:{sched}:lock                       string  one reconcile at a time (SET NX PX)
+ *   <p>:{sched}:done:<occurrence id>       string  an occurrence that fired (8 days)
  *
  * BullMQ keeps its own keys under `<p>-bull:{<queue>}:…` (one hash tag per queue).
  */
@@ -56,6 +61,11 @@ export function globalKeys(prefix: string) {
     slackInstalls: `${prefix}:slack:installs`,
     slackLock: (installation: string) => `${prefix}:slack:lock:${installation}`,
     event: (platform: string, id: string) => `${prefix}:evt:${platform}:${id}`,
+    scheduleIndex: `${prefix}:{sched}:index`,
+    schedulePlan: `${prefix}:{sched}:plan`,
+    scheduleFresh: `${prefix}:{sched}:fresh`,
+    scheduleLock: `${prefix}:{sched}:lock`,
+    scheduleDone: (occurrence: string) => `${prefix}:{sched}:done:${occurrence}`,
   };
 }
 

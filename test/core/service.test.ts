@@ -33,6 +33,8 @@ class RecordingTimers implements Timers {
   }
 }
 
+const rules = rulesFor();
+
 describe('escalation service', () => {
   let redis: Redis;
   let prefix: string;
@@ -59,7 +61,7 @@ describe('escalation service', () => {
       drafts: new RedisDrafts(redis, prefix),
       links: new DeliveryLog(redis, prefix),
       clock: { now: () => now },
-      rules: rulesFor(),
+      rules: () => rules,
     });
     return () => deletePrefix(redis, prefix);
   });

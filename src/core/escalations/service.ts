@@ -26,9 +26,12 @@ export interface EscalationDeps {
   drafts: Drafts;
   links: MessageLinks;
   clock: Clock;
-  rules: EscalationRules;
+  /** The rules of the settings in force (rebuilt after a reload). */
+  rules: () => EscalationRules;
   /** Reports effects that could not be queued (the reconciler retries them). */
   onEffectsFailed?: (error: unknown, e: Escalation) => void;
+  /** Reports records whose effects the reconciler queued again. */
+  onRequeued?: (tenant: string, count: number) => void;
 }
 
 /** What a form carries between opening and submission. */
@@ -53,8 +56,8 @@ function firstLine(text: string): string {
 export class EscalationService {
   constructor(private readonly deps: EscalationDeps) {}
 
-  private get rules(): EscalationRules {
-    return this.deps.rules;
+  get rules(): EscalationRules {
+    return this.deps.rules();
   }
 
   private participant(actor: Pick<Actor, 'platform' | 'user' | 'email'>, name?: string): Participant {
@@ -254,6 +257,14 @@ export class EscalationService {
       if (record) await this.apply(record, planAll(record, this.rules, now));
     }
     return ids.length;
+  }
+
+  /** Reconciles every tenant that has escalations. */
+  async reconcileAll(): Promise<void> {
+    for (const tenant of await this.deps.store.tenants()) {
+      const count = await this.reconcile(tenant);
+      if (count > 0) this.deps.onRequeued?.(tenant, count);
+    }
   }
 }
 

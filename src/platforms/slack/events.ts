@@ -40,7 +40,7 @@ export class SlackEventIntake {
 export interface SlackEventDeps {
   platform: SlackPlatform;
   escalations: EscalationService;
-  rules: EscalationRules;
+  rules: () => EscalationRules;
   log: Logger;
 }
 
@@ -51,9 +51,10 @@ function firstLine(text: string): string {
 }
 
 export function createSlackEventProcessor(deps: SlackEventDeps) {
-  const { platform, escalations, rules } = deps;
+  const { platform, escalations } = deps;
 
   async function reaction(tenant: string, event: Record<string, unknown>): Promise<void> {
+    const rules = deps.rules();
     const item = event['item'] as { type?: string; channel?: string; ts?: string } | undefined;
     const user = event['user'] as string | undefined;
     const settings = rules.config.escalations.reaction;

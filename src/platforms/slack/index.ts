@@ -22,7 +22,8 @@ export interface SlackDeps {
   queues: Queues;
   interactions: Interactions;
   escalations: EscalationService;
-  rules: EscalationRules;
+  /** The escalation rules in force (rebuilt after a reload). */
+  rules: () => EscalationRules;
   log: Logger;
 }
 

@@ -1,0 +1,76 @@
+/**
+ * The worker side of a process (roles `worker` and `all`): one BullMQ worker per queue, each
+ * handing its jobs to the outbox, the features' timers and schedules, platform events, or upkeep.
+ */
+import { UnrecoverableError, type Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { PlatformDirectory } from '../chat/platform.js';
+import { InvalidTimerError, type Features } from '../core/feature.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { RedisAuditLog } from '../store/audit.js';
+import { DeliveryLog } from '../store/deliveries.js';
+import { createOutboxProcessor } from './outbox/process.js';
+import { Pacer } from './outbox/pacer.js';
+import type { Payload, QueueName } from './registry.js';
+import type { ScheduleEngine } from './schedules.js';
+import { startWorker, type WorkerSettings } from './worker.js';
+
+export type WorkerOverrides = Partial<Record<QueueName, Partial<WorkerSettings>>>;
+
+export interface WorkerDeps {
+  /** A connection that retries forever (maxRetriesPerRequest: null). */
+  connection: Redis;
+  prefix: string;
+  metrics: Metrics;
+  log: Logger;
+  platforms: PlatformDirectory;
+  features: Features;
+  schedules: ScheduleEngine;
+  /** Platform events accepted at the door (Slack reactions, uninstalls), by platform. */
+  events: (payload: Payload<'events'>) => Promise<void>;
+  settings?: WorkerOverrides;
+}
+
+export function startWorkers(deps: WorkerDeps): Worker[] {
+  const { connection, prefix, metrics, log, features } = deps;
+  const base = { connection, prefix, metrics, log };
+  const settings = (queue: QueueName, defaults: Partial<WorkerSettings> = {}) => ({ ...base, settings: { ...defaults, ...deps.settings?.[queue] } });
+  return [
+    startWorker(
+      'outbox',
+      createOutboxProcessor({
+        platforms: deps.platforms,
+        deliveries: new DeliveryLog(connection, prefix),
+        pacer: new Pacer(connection),
+        audit: new RedisAuditLog(connection, prefix),
+        metrics,
+        log,
+        prefix,
+      }),
+      settings('outbox', { concurrency: 16 }),
+    ),
+    startWorker(
+      'timers',
+      async (payload) => {
+        try {
+          await features.fireTimer(payload);
+        } catch (error) {
+          if (error instanceof InvalidTimerError) throw new UnrecoverableError(error.message);
+          throw error;
+        }
+      },
+      settings('timers'),
+    ),
+    startWorker('schedules', (payload) => deps.schedules.process(payload), settings('schedules', { concurrency: 16 })),
+    startWorker('events', deps.events, settings('events')),
+    startWorker(
+      'maintenance',
+      async () => {
+        for (const failure of await features.upkeep()) log.warn({ err: failure.error, feature: failure.name }, 'upkeep failed; it runs again in a minute');
+        await deps.schedules.reconcile({ periodic: true });
+      },
+      settings('maintenance', { concurrency: 1 }),
+    ),
+  ];
+}

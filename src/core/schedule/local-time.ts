@@ -53,7 +53,8 @@ export type LocalKind = 'exact' | 'ambiguous' | 'gap';
  */
 export function localInstant(date: string, time: ClockTime, zoneName: string, ambiguous: 'earlier' | 'later' = 'earlier'): { at: Date; kind: LocalKind } {
   const zone = zoneOf(zoneName);
-  const dt = DateTime.fromObject({ ...dateParts(date), hour: time.hour, minute: time.minute }, { zone });
+  const parts = dateParts(date);
+  const dt = DateTime.fromObject({ ...parts, hour: time.hour, minute: time.minute }, { zone });
   if (!dt.isValid) throw new Error(`invalid local time ${date} ${formatClockTime(time)} in ${zoneName}`);
   const exact = dt.getPossibleOffsets().filter((d) => d.hour === time.hour && d.minute === time.minute);
   if (exact.length > 0) {
@@ -62,7 +63,7 @@ export function localInstant(date: string, time: ClockTime, zoneName: string, am
     return { at: new Date(at as number), kind: sorted.length > 1 ? 'ambiguous' : 'exact' };
   }
   // A gap: the instant the clocks jumped is the first minute after it.
-  const wall = Date.UTC(dt.year, dt.month - 1, dt.day, time.hour, time.minute);
+  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, time.hour, time.minute);
   const before = zone.offset(wall - DAY);
   const after = zone.offset(wall + DAY);
   let lo = wall - after * MINUTE; // read with the later offset: still before the jump

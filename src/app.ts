@@ -6,6 +6,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { PLATFORM_KINDS, type PlatformKind } from './chat/message.js';
 import type { ChatPlatform } from './chat/platform.js';
 import { platformsConfigured, type Env } from './config/env.js';
 import type { TeamConfig } from './config/team-config-schema.js';
@@ -13,6 +14,7 @@ import type { EscalationService } from './core/escalations/service.js';
 import type { Features } from './core/feature.js';
 import type { Interactions } from './core/interactions.js';
 import { systemClock, type Clock } from './core/ports.js';
+import { Reach } from './core/reach.js';
 import { Settings } from './core/settings.js';
 import { addHealthRoutes } from './http/health.js';
 import { HttpServer } from './http/server.js';
@@ -23,12 +25,13 @@ import { startWorkers, type WorkerOverrides } from './jobs/workers.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { buildModules } from './modules.js';
-import { ConsolePlatform } from './platforms/console/console-platform.js';
+import { CONSOLE_TENANT, ConsolePlatform } from './platforms/console/console-platform.js';
 import { ConsoleRepl } from './platforms/console/repl.js';
 import { createSlack, type Slack } from './platforms/slack/index.js';
 import { createTeams } from './platforms/teams/index.js';
 import { connectRedis } from './store/redis.js';
 import { inspectRedis, judgeRedis } from './store/redis-checks.js';
+import { RedisTenantDirectory } from './store/tenants.js';
 
 export type Role = 'web' | 'worker' | 'all';
 
@@ -61,7 +64,8 @@ export interface RunningApp {
   interactions: Interactions;
   escalations: EscalationService;
   schedules: ScheduleEngine;
-  platforms: Map<string, ChatPlatform>;
+  platforms: Map<PlatformKind, ChatPlatform>;
+  reach: Reach;
   /** Puts a new (validated) team configuration in force and replans the schedules. */
   reload(config: TeamConfig): Promise<void>;
   close(): Promise<void>;
@@ -123,11 +127,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
     const settings = new Settings(options.config);
     let stamp: ConfigStamp = configStamp(options.config, clock.now().getTime());
-    const { features, escalations, rules } = buildModules({ redis, prefix, queues, clock, settings, log });
+    const platforms = new Map<PlatformKind, ChatPlatform>();
+    const tenants = new RedisTenantDirectory(redis, prefix, options.console ? { console: CONSOLE_TENANT } : {});
+    const seen = (platform: PlatformKind) => (tenant: string) => void tenants.seen(platform, tenant);
+    const reach = new Reach({ settings, tenants, platforms: () => PLATFORM_KINDS.filter((k) => platforms.has(k)) });
+    const { features, escalations, rules } = buildModules({ redis, prefix, queues, clock, settings, reach, log });
     const { interactions } = features;
+    interactions.onActor((actor) => seen(actor.platform)(actor.tenant));
     const schedules = new ScheduleEngine({ queues, redis, prefix, features, clock, metrics, log, stamp: () => stamp });
 
-    const platforms = new Map<string, ChatPlatform>();
     let repl: ConsoleRepl | undefined;
     if (options.console) {
       const name = (user: string) => settings.roster.byId(user)?.name ?? user;
@@ -136,12 +144,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const configured = platformsConfigured(options.env);
     let slack: Slack | undefined;
     if (configured.slack) {
-      slack = createSlack({ env: options.env, redis, prefix, queues, interactions, escalations, rules, log });
+      slack = createSlack({ env: options.env, redis, prefix, queues, interactions, escalations, rules, log, onTenant: seen('slack') });
       platforms.set('slack', slack.platform);
     }
     // Teams is always on: with no MicrosoftAppId it runs anonymously, for local tools such as
     // the Microsoft 365 Agents Playground (and says so once).
-    const teams = createTeams({ env: options.env, redis, prefix, interactions, log });
+    const teams = createTeams({ env: options.env, redis, prefix, interactions, log, onTenant: seen('teams') });
     platforms.set('teams', teams.platform);
     for (const platform of options.extraPlatforms ?? []) platforms.set(platform.kind, platform);
 
@@ -195,7 +203,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       stamp = configStamp(config, clock.now().getTime());
       await schedules.reconcile();
     };
-    return { port, metrics, queues, redis, settings, features, interactions, escalations, schedules, platforms, reload, close: closers.run };
+    return { port, metrics, queues, redis, settings, features, interactions, escalations, schedules, platforms, reach, reload, close: closers.run };
   } catch (error) {
     await closers.run();
     throw error;

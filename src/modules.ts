@@ -8,6 +8,7 @@ import { EscalationRules } from './core/escalations/rules.js';
 import { EscalationService } from './core/escalations/service.js';
 import { Features } from './core/feature.js';
 import type { Clock } from './core/ports.js';
+import type { Reach } from './core/reach.js';
 import type { Settings } from './core/settings.js';
 import { QueueOutbox } from './jobs/outbox/outbox.js';
 import type { Queues } from './jobs/queues.js';
@@ -24,6 +25,8 @@ export interface ModuleInfra {
   queues: Queues;
   clock: Clock;
   settings: Settings;
+  /** Where the organization's people and channels are, for scheduled messages. */
+  reach: Reach;
   log: Logger;
 }
 

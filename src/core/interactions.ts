@@ -72,6 +72,16 @@ export class Interactions {
   private readonly commands = new Map<string, CommandHandler>();
   private readonly actions: ActionHandler[] = [];
   private readonly forms: FormHandler[] = [];
+  private readonly observers: Array<(actor: Actor) => void> = [];
+
+  /** Called with the actor of every interaction (e.g. to learn which tenants the organization uses). */
+  onActor(observer: (actor: Actor) => void): void {
+    this.observers.push(observer);
+  }
+
+  private observe(actor: Actor): void {
+    for (const o of this.observers) o(actor);
+  }
 
   addCommand(handler: CommandHandler): void {
     for (const name of handler.names) this.commands.set(name, handler);
@@ -104,18 +114,21 @@ export class Interactions {
   async command(actor: Actor, name: string, text: string, source?: SourceMessage): Promise<Answer> {
     const handler = this.commands.get(name);
     if (!handler) throw new UnknownInteractionError(`unknown command "${name}"`);
+    this.observe(actor);
     return handler.run(actor, text, source);
   }
 
   async action(actor: Actor, actionId: string, value: string, values?: FormValues): Promise<Answer> {
     const handler = this.actions.find((h) => actionId.startsWith(h.prefix));
     if (!handler) throw new UnknownInteractionError(`unknown action "${actionId}"`);
+    this.observe(actor);
     return handler.run(actor, actionId, value, values);
   }
 
   async submit(actor: Actor, formId: string, values: FormValues, state?: string): Promise<SubmitAnswer> {
     const handler = this.forms.find((h) => formId.startsWith(h.prefix));
     if (!handler) throw new UnknownInteractionError(`unknown form "${formId}"`);
+    this.observe(actor);
     return handler.submit(actor, formId, values, state);
   }
 }

@@ -19,6 +19,7 @@
  *   <p>:{<tenant>}:draft:<id>              string  form draft (prefill too large for the platform), 1 h
  *   <p>:{<tenant>}:teams:refs              hash    Teams conversation references by scope key
  *   <p>:tenants                            set     tenants that have escalations (for the reconciler)
+ *   <p>:seen-tenants:<platform>            zset    tenant → last seen (ms): the organization's tenant on a platform
  *   <p>:slack:installs                     hash    Slack installation key → installation JSON
  *   <p>:slack:lock:<installation>          string  token-rotation lock (SET NX PX)
  *   <p>:evt:<platform>:<event id>          string  inbound event de-duplication (SET NX EX)
@@ -58,6 +59,7 @@ export function tenantKeys(prefix: string, tenant: string) {
 export function globalKeys(prefix: string) {
   return {
     tenants: `${prefix}:tenants`,
+    seenTenants: (platform: string) => `${prefix}:seen-tenants:${platform}`,
     slackInstalls: `${prefix}:slack:installs`,
     slackLock: (installation: string) => `${prefix}:slack:lock:${installation}`,
     event: (platform: string, id: string) => `${prefix}:evt:${platform}:${id}`,

@@ -25,6 +25,8 @@ export interface SlackDeps {
   /** The escalation rules in force (rebuilt after a reload). */
   rules: () => EscalationRules;
   log: Logger;
+  /** Told the workspace of a single configured token. */
+  onTenant?: (tenant: string) => void;
 }
 
 export interface Slack {
@@ -42,7 +44,8 @@ export function createSlack(deps: SlackDeps): Slack {
   const tokens: SlackTokens =
     env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET
       ? new InstallationTokens(installs, deps.redis, deps.prefix, clients, { clientId: env.SLACK_CLIENT_ID, clientSecret: env.SLACK_CLIENT_SECRET })
-      : new SingleWorkspaceTokens(env.SLACK_BOT_TOKEN ?? '', clients);
+      : new SingleWorkspaceTokens(env.SLACK_BOT_TOKEN ?? '', clients, deps.onTenant);
+  if (tokens instanceof SingleWorkspaceTokens) tokens.identify();
   const platform = new SlackPlatform(tokens, clients);
   const events = new SlackEventIntake(deps.queues);
   let stopWeb: (() => Promise<void>) | undefined;

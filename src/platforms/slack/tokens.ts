@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { UnauthorizedError } from '../../chat/errors.js';
 import { globalKeys } from '../../store/keys.js';
 import type { RedisInstallationStore } from './installation-store.js';
+import { slackTenant } from './tenant.js';
 import type { SlackClients } from './web.js';
 
 export interface SlackAuth {
@@ -35,7 +36,14 @@ export class SingleWorkspaceTokens implements SlackTokens {
   constructor(
     private readonly token: string,
     private readonly clients: SlackClients,
+    /** Told the token's workspace (its tenant) once auth.test has answered. */
+    private readonly onIdentified: (tenant: string) => void = () => undefined,
   ) {}
+
+  /** Asks auth.test now (at start) rather than on the first request. */
+  identify(): void {
+    this.identity ??= this.lookup();
+  }
 
   /**
    * The token, with the bot's own ids (Bolt uses them to ignore the bot's own events) from
@@ -50,8 +58,15 @@ export class SingleWorkspaceTokens implements SlackTokens {
   }
 
   private lookup(): Promise<SlackAuth> {
-    return this.clients.call<{ bot_id?: string; user_id?: string }>(this.token, 'auth.test', {}).then(
-      (r) => (this.known = { botToken: this.token, ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) }),
+    return this.clients.call<{ bot_id?: string; user_id?: string; team_id?: string; enterprise_id?: string; is_enterprise_install?: boolean }>(this.token, 'auth.test', {}).then(
+      (r) => {
+        try {
+          this.onIdentified(slackTenant({ teamId: r.team_id, enterpriseId: r.enterprise_id, isEnterpriseInstall: r.is_enterprise_install }));
+        } catch {
+          // No team id in the answer: the tenant is learned from the first request instead.
+        }
+        return (this.known = { botToken: this.token, ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) });
+      },
       () => {
         setTimeout(() => (this.identity = undefined), 60_000).unref();
         return { botToken: this.token };

@@ -58,6 +58,8 @@ export interface TeamsBotDeps {
   interactions: Interactions;
   references: TeamsReferences;
   log: Logger;
+  /** Told the tenant of every activity (the organization's Microsoft 365 tenant). */
+  onTenant?: (tenant: string) => void;
 }
 
 export class ShiftleadTeamsBot extends TeamsActivityHandler {
@@ -95,6 +97,7 @@ export class ShiftleadTeamsBot extends TeamsActivityHandler {
     const tenantId = teamsTenantId(a);
     if (!tenantId || !a.conversation?.id) return;
     const tenant = teamsTenant(tenantId);
+    this.deps.onTenant?.(tenant);
     const ref = TurnContext.getConversationReference(a);
     const base = baseConversation(a.conversation.id);
     const entries: Record<string, Partial<ConversationReference>> = { [`conv:${base}`]: { ...ref, conversation: { ...ref.conversation, id: base } as ConversationReference['conversation'] } };

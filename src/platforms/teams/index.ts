@@ -19,7 +19,7 @@ export interface Teams {
   startWeb(http: HttpServer): void;
 }
 
-export function createTeams(deps: { env: Env; redis: Redis; prefix: string; interactions: Interactions; log: Logger }): Teams {
+export function createTeams(deps: { env: Env; redis: Redis; prefix: string; interactions: Interactions; log: Logger; onTenant?: (tenant: string) => void }): Teams {
   const { env, log } = deps;
   const appId = env.MicrosoftAppId ?? '';
   const auth = new ConfigurationBotFrameworkAuthentication({
@@ -40,7 +40,7 @@ export function createTeams(deps: { env: Env; redis: Redis; prefix: string; inte
     platform,
     startWeb(http) {
       if (!appId) log.warn('MicrosoftAppId is empty: /api/messages accepts unauthenticated requests from local tools only (a loopback serviceUrl, e.g. the Microsoft 365 Agents Playground)');
-      mountTeams(http, { adapter, bot: new ShiftleadTeamsBot({ interactions: deps.interactions, references, log }), log, anonymous: !appId });
+      mountTeams(http, { adapter, bot: new ShiftleadTeamsBot({ interactions: deps.interactions, references, log, ...(deps.onTenant ? { onTenant: deps.onTenant } : {}) }), log, anonymous: !appId });
     },
   };
 }

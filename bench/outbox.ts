@@ -64,11 +64,13 @@ async function outboxRound(url: string): Promise<number> {
   const [queueRedis, workerRedis] = await Promise.all([connectRedis(url, 'queue'), connectRedis(url, 'worker')]);
   const queues = new Queues(queueRedis, prefix);
   const metrics = createMetrics();
+  const outbox = new QueueOutbox(queues);
   let done = 0;
   const worker = startWorker(
     'outbox',
     createOutboxProcessor({
       platforms: () => new NoopPlatform(),
+      enqueue: (more) => outbox.enqueue(more),
       deliveries: new DeliveryLog(workerRedis, prefix),
       pacer: new Pacer(workerRedis),
       audit: new RedisAuditLog(workerRedis, prefix),
@@ -82,7 +84,6 @@ async function outboxRound(url: string): Promise<number> {
   await worker.waitUntilReady();
   const batch = deliveries(prefix);
   const started = performance.now();
-  const outbox = new QueueOutbox(queues);
   for (let i = 0; i < batch.length; i += 500) await outbox.enqueue(batch.slice(i, i + 500));
   await waitUntil(() => done >= JOBS);
   const seconds = (performance.now() - started) / 1000;

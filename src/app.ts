@@ -9,7 +9,9 @@ import type { Redis } from 'ioredis';
 import { PLATFORM_KINDS, type PlatformKind } from './chat/message.js';
 import type { ChatPlatform } from './chat/platform.js';
 import { platformsConfigured, type Env } from './config/env.js';
+import { TeamConfigError } from './config/team-config.js';
 import type { TeamConfig } from './config/team-config-schema.js';
+import type { ReloadResult } from './core/admin/feature.js';
 import type { EscalationService } from './core/escalations/service.js';
 import type { Features } from './core/feature.js';
 import type { Interactions } from './core/interactions.js';
@@ -19,6 +21,7 @@ import { Settings } from './core/settings.js';
 import { addHealthRoutes } from './http/health.js';
 import { HttpServer } from './http/server.js';
 import { ensureMaintenanceSchedule } from './jobs/maintenance.js';
+import { QueueOutbox } from './jobs/outbox/outbox.js';
 import { Queues } from './jobs/queues.js';
 import { configStamp, ScheduleEngine, type ConfigStamp } from './jobs/schedules.js';
 import { startWorkers, type WorkerOverrides } from './jobs/workers.js';
@@ -50,6 +53,8 @@ export interface AppOptions {
   /** Platforms to use besides (or instead of) the configured ones — tests and benches. */
   extraPlatforms?: ChatPlatform[];
   metrics?: Metrics;
+  /** Re-reads the team configuration file (for SIGHUP and /shiftlead reload); throws TeamConfigError. */
+  loadConfig?: () => Promise<TeamConfig>;
   /** How often records with unqueued effects are reconciled (default every minute). */
   reconcileEveryMs?: number;
 }
@@ -68,6 +73,8 @@ export interface RunningApp {
   reach: Reach;
   /** Puts a new (validated) team configuration in force and replans the schedules. */
   reload(config: TeamConfig): Promise<void>;
+  /** Re-reads the configuration file: applied when valid, otherwise nothing changes and the problems are returned. */
+  reloadConfig(): Promise<ReloadResult>;
   close(): Promise<void>;
 }
 
@@ -131,10 +138,28 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const tenants = new RedisTenantDirectory(redis, prefix, options.console ? { console: CONSOLE_TENANT } : {});
     const seen = (platform: PlatformKind) => (tenant: string) => void tenants.seen(platform, tenant);
     const reach = new Reach({ settings, tenants, platforms: () => PLATFORM_KINDS.filter((k) => platforms.has(k)) });
-    const { features, escalations, rules } = buildModules({ redis, prefix, queues, clock, settings, reach, log });
+    const reloadConfig = async (): Promise<ReloadResult> => {
+      if (!options.loadConfig) return { ok: false, problems: ['this process was started without a configuration file to re-read'] };
+      let config: TeamConfig;
+      try {
+        config = await options.loadConfig();
+      } catch (error) {
+        if (error instanceof TeamConfigError) return { ok: false, problems: error.problems.map((p) => `${error.file}: ${p}`) };
+        throw error;
+      }
+      await reload(config);
+      return { ok: true, summary: `${config.people.length} people, ${config.departments.length} departments, ${config.shifts.length} shifts` };
+    };
+    const { features, escalations, rules } = buildModules({ redis, prefix, queues, clock, settings, reach, log, replan: async () => void (await schedules.reconcile()), reloadConfig });
     const { interactions } = features;
     interactions.onActor((actor) => seen(actor.platform)(actor.tenant));
     const schedules = new ScheduleEngine({ queues, redis, prefix, features, clock, metrics, log, stamp: () => stamp });
+    const reload = async (config: TeamConfig) => {
+      await settings.replace(config);
+      stamp = configStamp(config, clock.now().getTime());
+      await schedules.reconcile();
+      log.info({ people: config.people.length, shifts: config.shifts.length }, 'team configuration reloaded');
+    };
 
     let repl: ConsoleRepl | undefined;
     if (options.console) {
@@ -162,6 +187,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         metrics,
         log,
         platforms: (kind) => platforms.get(kind),
+        enqueue: (deliveries) => new QueueOutbox(queues).enqueue(deliveries),
         features,
         schedules,
         events: async (payload) => {
@@ -198,12 +224,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       repl.start();
     }
 
-    const reload = async (config: TeamConfig) => {
-      await settings.replace(config);
-      stamp = configStamp(config, clock.now().getTime());
-      await schedules.reconcile();
-    };
-    return { port, metrics, queues, redis, settings, features, interactions, escalations, schedules, platforms, reach, reload, close: closers.run };
+    return { port, metrics, queues, redis, settings, features, interactions, escalations, schedules, platforms, reach, reload, reloadConfig, close: closers.run };
   } catch (error) {
     await closers.run();
     throw error;

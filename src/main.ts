@@ -77,6 +77,13 @@ async function main(): Promise<void> {
   let app: Awaited<ReturnType<typeof startApp>> | undefined;
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  // SIGHUP re-reads the team configuration: applied when valid; otherwise the one in force stays.
+  process.on('SIGHUP', () => {
+    void app?.reloadConfig().then(
+      (result) => (result.ok ? log.info(`SIGHUP: team configuration reloaded (${result.summary})`) : log.error({ problems: result.problems }, `SIGHUP: ${configFile} has problems; the configuration in force stays:\n${result.problems.join('\n')}`)),
+      (error: unknown) => log.error({ err: error }, 'SIGHUP: the configuration could not be reloaded'),
+    );
+  });
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
 
   try {
@@ -88,6 +95,7 @@ async function main(): Promise<void> {
       role: consoleMode ? 'all' : env.SHIFTLEAD_ROLE,
       prefix: env.SHIFTLEAD_PREFIX,
       port: env.PORT,
+      loadConfig: () => loadTeamConfig(configFile),
       ...(consoleMode ? { console: { input: process.stdin, output: process.stdout, onExit: () => void shutdown('console') } } : {}),
     });
   } catch (error) {

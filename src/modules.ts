@@ -3,13 +3,18 @@
  * what this returns; adding a feature means adding it here, never a branch in app.ts.
  */
 import type { Redis } from 'ioredis';
+import { adminFeature, type ReloadResult } from './core/admin/feature.js';
 import { escalationsFeature } from './core/escalations/feature.js';
+import { isBreached } from './core/escalations/model.js';
 import { EscalationRules } from './core/escalations/rules.js';
 import { EscalationService } from './core/escalations/service.js';
 import { Features } from './core/feature.js';
 import type { Clock } from './core/ports.js';
 import type { Reach } from './core/reach.js';
 import type { Settings } from './core/settings.js';
+import { ShiftContext } from './core/shifts/context.js';
+import { shiftsFeature } from './core/shifts/feature.js';
+import type { EscalationSnapshot } from './core/shifts/model.js';
 import { QueueOutbox } from './jobs/outbox/outbox.js';
 import type { Queues } from './jobs/queues.js';
 import { QueueTimers } from './jobs/timers.js';
@@ -17,6 +22,7 @@ import type { Logger } from './log.js';
 import { DeliveryLog } from './store/deliveries.js';
 import { RedisDrafts } from './store/drafts.js';
 import { RedisEscalationStore } from './store/escalations.js';
+import { RedisShiftStore } from './store/shifts.js';
 
 export interface ModuleInfra {
   /** The store connection (fails fast). */
@@ -28,16 +34,21 @@ export interface ModuleInfra {
   /** Where the organization's people and channels are, for scheduled messages. */
   reach: Reach;
   log: Logger;
+  /** Replans the schedules (after the rota changed). */
+  replan: () => Promise<void>;
+  /** Re-reads and applies the team configuration file. */
+  reloadConfig: () => Promise<ReloadResult>;
 }
 
 export interface Modules {
   features: Features;
   escalations: EscalationService;
   rules: () => EscalationRules;
+  shifts: ShiftContext;
 }
 
 export function buildModules(infra: ModuleInfra): Modules {
-  const { redis, prefix, queues, clock, settings, log } = infra;
+  const { redis, prefix, queues, clock, settings, reach, log } = infra;
   const outbox = new QueueOutbox(queues);
   const timers = new QueueTimers(queues, clock);
 
@@ -52,8 +63,31 @@ export function buildModules(infra: ModuleInfra): Modules {
     rules,
     onEffectsFailed: (error, e) => log.warn({ err: error, id: e.id, tenant: e.tenant }, 'could not queue the effects of a change; the reconciler will retry'),
     onRequeued: (tenant, count) => log.info({ tenant, count }, 're-queued the effects of changed escalations'),
+    // Re-notifications call on whoever is on shift in the department now.
+    onShift: async (department, platform, at) => {
+      const people = (await shifts.underWay(at)).filter((i) => i.shift.department === department).flatMap((i) => i.people);
+      const on = [...new Set(people)].flatMap((id) => {
+        const person = settings.roster.byId(id);
+        const p = person && settings.roster.onPlatform(person, platform);
+        return p ? [p] : [];
+      });
+      return on.length > 0 ? on : undefined;
+    },
   });
 
-  const features = new Features().add(escalationsFeature(escalations));
-  return { features, escalations, rules };
+  const escalationStore = new RedisEscalationStore(redis, prefix);
+  const openEscalations = async (department: string): Promise<EscalationSnapshot[]> => {
+    const now = clock.now();
+    const open = (await Promise.all((await escalationStore.tenants()).map((t) => escalationStore.listOpen(t)))).flat();
+    return open
+      .filter((e) => e.department === department)
+      .map((e) => ({ id: e.id, severity: e.severity, status: e.status, summary: e.summary, createdAt: e.createdAt, breached: isBreached(e, now), ...(e.owner ? { owner: e.owner.personId ?? e.owner.name } : {}) }));
+  };
+  const shifts = new ShiftContext({ settings, store: new RedisShiftStore(redis, prefix), outbox, timers, clock, reach, openEscalations, replan: infra.replan });
+
+  const features = new Features()
+    .add(escalationsFeature(escalations))
+    .add(shiftsFeature(shifts))
+    .add(adminFeature({ settings, reload: infra.reloadConfig }));
+  return { features, escalations, rules, shifts };
 }

@@ -30,7 +30,7 @@ export const DeliveryTarget = z.discriminatedUnion('kind', [
 ]);
 export type DeliveryTarget = z.infer<typeof DeliveryTarget>;
 
-export const Delivery = z.strictObject({
+const DeliveryFields = {
   key: IdempotencyKey,
   tenant: z.string().regex(/^[A-Za-z0-9._-]+$/),
   platform: PlatformKind,
@@ -38,6 +38,16 @@ export const Delivery = z.strictObject({
   message: Message,
   /** Remember where this message landed, under this key, for replies, updates and links. */
   saveAs: MessageKey.optional(),
+};
+
+export const Delivery = z.strictObject({
+  ...DeliveryFields,
+  /**
+   * Sent instead when this one fails for good because its person or conversation cannot be
+   * reached (the bot is blocked, not installed for them, or the conversation is gone): e.g. a
+   * mention in a channel for a DM that could not be delivered.
+   */
+  fallback: z.array(z.strictObject(DeliveryFields)).max(10).optional(),
 });
 export type Delivery = z.infer<typeof Delivery>;
 

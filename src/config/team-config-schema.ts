@@ -2,34 +2,9 @@
  * The team configuration: roster, departments and their channels, severities and SLAs, KPI
  * targets, briefing schedules and quiet hours. Unknown keys are errors.
  */
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { parseDuration } from './duration.js';
-
-const Id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 lowercase letters, digits, "-" or "_"');
-
-const TimeZone = z.string().refine((tz) => IANAZone.isValidZone(tz), {
-  error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone (e.g. Europe/Berlin)`,
-});
-
-const Duration = z
-  .string({ error: 'must be a duration with its unit, e.g. 15m, 4h or 1h30m' })
-  .transform((text, ctx) => {
-    const ms = parseDuration(text);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not a duration (e.g. 15m, 4h, 1h30m)` });
-      return z.NEVER;
-    }
-    return ms;
-  });
-
-const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time such as 08:30');
-
-const Channels = z.strictObject({
-  slack: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C0123ABCD').optional(),
-  teams: z.string().regex(/^19:.+@thread\.(tacv2|skype)$/, 'must be a Teams channel id such as 19:abc@thread.tacv2').optional(),
-  console: z.string().regex(/^#[a-z0-9_-]+$/, 'must be a name such as #support').optional(),
-});
+import { Channels, ClockTime, Duration, Id, TimeZone, Weekday } from './config-types.js';
+import { HandoffSettings, ReminderSettings, Shift, shiftReferences } from './shifts-schema.js';
 
 export const ROLES = ['agent', 'lead', 'manager'] as const;
 
@@ -64,8 +39,6 @@ const Department = z.strictObject({
   /** Per-severity SLA overrides for this department. */
   sla: z.record(z.string(), Sla).default({}),
 });
-
-const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 
 const Briefing = z.strictObject({
   id: Id,
@@ -115,6 +88,9 @@ export const TeamConfigSchema = z
     targets: Targets.default({}),
     briefings: z.array(Briefing).default([]),
     quietHours: QuietHours.optional(),
+    shifts: z.array(Shift).default([]),
+    reminders: ReminderSettings.prefault({}),
+    handoffs: HandoffSettings.prefault({}),
   })
   // Cross-references run even when other parts are invalid, so that every problem is listed at once.
   .superRefine((raw, ctx) => crossReferences(raw as unknown as Loose, ctx), { when: () => true });
@@ -125,6 +101,7 @@ interface Loose {
   departments?: unknown;
   severities?: unknown;
   briefings?: unknown;
+  shifts?: unknown;
   escalations?: { reaction?: { severity?: unknown; department?: unknown } };
 }
 
@@ -173,6 +150,7 @@ function crossReferences(config: Loose, ctx: Ctx): void {
       }
     }
   });
+  shiftReferences(list(config.shifts), personIds, new Set(departments.map((d) => str(d['id']))), ctx);
   const reaction = config.escalations?.reaction;
   const severity = str(reaction?.severity);
   if (severity !== undefined && !severityIds.has(severity)) {
@@ -189,3 +167,4 @@ export type Person = TeamConfig['people'][number];
 export type Department = TeamConfig['departments'][number];
 export type Severity = TeamConfig['severities'][number];
 export type Role = Person['role'];
+export type ShiftConfig = TeamConfig['shifts'][number];

@@ -4,6 +4,7 @@
  */
 import { UnrecoverableError, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Delivery } from '../chat/delivery.js';
 import type { PlatformDirectory } from '../chat/platform.js';
 import { InvalidTimerError, type Features } from '../core/feature.js';
 import type { Logger } from '../log.js';
@@ -25,6 +26,8 @@ export interface WorkerDeps {
   metrics: Metrics;
   log: Logger;
   platforms: PlatformDirectory;
+  /** Queues deliveries (the outbox's producer side). */
+  enqueue: (deliveries: Delivery[]) => Promise<void>;
   features: Features;
   schedules: ScheduleEngine;
   /** Platform events accepted at the door (Slack reactions, uninstalls), by platform. */
@@ -41,6 +44,7 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
       'outbox',
       createOutboxProcessor({
         platforms: deps.platforms,
+        enqueue: deps.enqueue,
         deliveries: new DeliveryLog(connection, prefix),
         pacer: new Pacer(connection),
         audit: new RedisAuditLog(connection, prefix),

@@ -19,6 +19,9 @@
  *   <p>:{<tenant>}:draft:<id>              string  form draft (prefill too large for the platform), 1 h
  *   <p>:{<tenant>}:teams:refs              hash    Teams conversation references by scope key
  *   <p>:tenants                            set     tenants that have escalations (for the reconciler)
+ *   <p>:{org}:…                            the organization's records (cover requests, handoffs, shift
+ *                                          overrides) and its audit stream: see src/store/org-records.ts
+ *   <p>:{org}:shift-overrides              hash    <shift>/<date> → JSON list of who works that occurrence
  *   <p>:seen-tenants:<platform>            zset    tenant → last seen (ms): the organization's tenant on a platform
  *   <p>:slack:installs                     hash    Slack installation key → installation JSON
  *   <p>:slack:lock:<installation>          string  token-rotation lock (SET NX PX)
@@ -53,6 +56,16 @@ export function tenantKeys(prefix: string, tenant: string) {
     paceConversation: (conversation: string) => `${base}:pace:${conversation}`,
     draft: (id: string) => `${base}:draft:${id}`,
     teamsRefs: `${base}:teams:refs`,
+  };
+}
+
+/** Keys of the organization's own records (src/store/org-records.ts), under one hash tag. */
+export function orgKeys(prefix: string) {
+  const base = `${prefix}:{org}`;
+  return {
+    records: (collection: string) => `${base}:${collection}`,
+    audit: `${base}:audit`,
+    overrides: `${base}:shift-overrides`,
   };
 }
 

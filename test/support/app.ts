@@ -8,10 +8,12 @@ import type { MessageRef } from '../../src/chat/platform.js';
 import { DeliveryLog } from '../../src/store/deliveries.js';
 import type { TeamConfig } from '../../src/config/team-config-schema.js';
 import { silentLogger } from '../../src/log.js';
+import { withoutShifts } from './configs.js';
 import { redisUrl, uniquePrefix } from './redis.js';
 
+/** The example configuration, without its shifts (see `withoutShifts`). */
 export function exampleConfig(): TeamConfig {
-  return parseTeamConfig(readFileSync(new URL('../../shiftlead.example.yaml', import.meta.url), 'utf8'));
+  return parseTeamConfig(withoutShifts(readFileSync(new URL('../../shiftlead.example.yaml', import.meta.url), 'utf8')));
 }
 
 export async function startTestApp(overrides: Partial<AppOptions> = {}): Promise<RunningApp & { prefix: string }> {

@@ -1,9 +1,20 @@
 /** Team configurations for tests: the example, or the example with deadlines in seconds. */
 import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
 import { parseTeamConfig } from '../../src/config/team-config.js';
 import type { TeamConfig } from '../../src/config/team-config-schema.js';
 
 export const EXAMPLE_YAML = readFileSync(new URL('../../shiftlead.example.yaml', import.meta.url), 'utf8');
+
+/**
+ * The example without its shifts: who is on duty then never depends on the time of day a test
+ * runs at. Shift tests write their own shifts.
+ */
+export function withoutShifts(yaml: string): string {
+  const doc = parseDocument(yaml);
+  doc.delete('shifts');
+  return doc.toString();
+}
 
 /** P1 must be acknowledged in `ackSeconds`; reminders every second; managers after two. */
 export function fastSlaConfig(ackSeconds = 2, extra: (yaml: string) => string = (y) => y): TeamConfig {
@@ -12,5 +23,5 @@ export function fastSlaConfig(ackSeconds = 2, extra: (yaml: string) => string = 
     .replace('renotifyEvery: 10m', 'renotifyEvery: 1s')
     .replace('managerAfterMisses: 3', 'managerAfterMisses: 2')
     .replace('maxRenotifications: 12', 'maxRenotifications: 3');
-  return parseTeamConfig(extra(yaml));
+  return parseTeamConfig(extra(withoutShifts(yaml)));
 }

@@ -134,7 +134,8 @@ export function threadLine(e: Escalation, entry: HistoryEntry, rules: Escalation
     case 'acknowledge_missed':
     case 'resolve_missed': {
       const ack = entry.type === 'acknowledge_missed';
-      const notify = rules.onDuty(e.department, e.platform);
+      // Those on shift when the deadline passed; the configured on-duty people when no shift covered it.
+      const notify = [...(entry.notify ?? rules.onDuty(e.department, e.platform))];
       if (!ack && e.owner && !notify.some((p) => p.user === e.owner?.user)) notify.unshift(e.owner);
       const mentions = notify.map((p) => people.at(p)).join(' ');
       const due = ack ? e.acknowledgeDueAt : e.resolveDueAt;

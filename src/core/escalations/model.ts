@@ -39,6 +39,8 @@ export const HistoryEntry = z.object({
   owner: Participant.optional(),
   /** Which reminder this was, for missed deadlines. */
   miss: z.number().int().optional(),
+  /** Who a missed deadline called on: the people on shift in the department at that moment. */
+  notify: z.array(Participant).optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 

@@ -5,7 +5,7 @@
  * them, so nothing a person did is ever lost.
  */
 import { z } from 'zod';
-import type { FormValues, Message } from '../../chat/message.js';
+import type { FormValues, Message, PlatformKind } from '../../chat/message.js';
 import { escapeText } from '../../chat/message.js';
 import { truncate } from '../../chat/truncate.js';
 import type { Actor, Answer, SourceMessage, SubmitAnswer } from '../interactions.js';
@@ -32,6 +32,8 @@ export interface EscalationDeps {
   onEffectsFailed?: (error: unknown, e: Escalation) => void;
   /** Reports records whose effects the reconciler queued again. */
   onRequeued?: (tenant: string, count: number) => void;
+  /** Who is on shift in a department at a moment, on a platform (undefined: no shift covers it). */
+  onShift?: (department: string, platform: PlatformKind, at: Date) => Promise<Participant[] | undefined>;
 }
 
 /** What a form carries between opening and submission. */
@@ -245,7 +247,8 @@ export class EscalationService {
     const bot: Participant = { platform: 'console', user: 'shiftlead', name: 'Shiftlead' };
     const record = await this.deps.store.get(tenant, id);
     if (!record) return;
-    await this.act(tenant, id, { type: 'missed', clock, cycle, miss }, { ...bot, platform: record.platform });
+    const notify = await this.deps.onShift?.(record.department, record.platform, this.deps.clock.now());
+    await this.act(tenant, id, { type: 'missed', clock, cycle, miss, ...(notify ? { notify } : {}) }, { ...bot, platform: record.platform });
   }
 
   /** Re-queues the effects of records whose effects were not confirmed queued. */

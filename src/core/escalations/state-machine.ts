@@ -11,7 +11,7 @@ export type Action =
   | { type: 'assign'; owner: ParticipantT }
   | { type: 'resolve'; note: string }
   | { type: 'reopen'; reason?: string }
-  | { type: 'missed'; clock: 'acknowledge' | 'resolve'; cycle: number; miss: number };
+  | { type: 'missed'; clock: 'acknowledge' | 'resolve'; cycle: number; miss: number; notify?: ParticipantT[] };
 
 export interface Policy {
   /** Who may resolve: anyone, or only owner, requester, leads and managers. */
@@ -91,7 +91,7 @@ export function transition(record: Escalation, action: Action, actor: Participan
       const count = record.misses[action.clock];
       if (!stillDue || action.cycle !== record.cycle) return refuse('not_allowed', `${id} no longer waits for ${action.clock}.`);
       if (action.miss !== count + 1) return refuse('unchanged', `reminder ${action.miss} of ${id} was already sent.`);
-      return next(record, actor, now, { type: action.clock === 'acknowledge' ? 'acknowledge_missed' : 'resolve_missed', miss: action.miss }, {
+      return next(record, actor, now, { type: action.clock === 'acknowledge' ? 'acknowledge_missed' : 'resolve_missed', miss: action.miss, ...(action.notify && action.notify.length > 0 ? { notify: action.notify } : {}) }, {
         misses: { ...record.misses, [action.clock]: action.miss },
       });
     }

@@ -52,6 +52,20 @@ export type LocalKind = 'exact' | 'ambiguous' | 'gap';
  * takes the first of two occurrences in a fall-back overlap, `'later'` the second.
  */
 export function localInstant(date: string, time: ClockTime, zoneName: string, ambiguous: 'earlier' | 'later' = 'earlier'): { at: Date; kind: LocalKind } {
+  const key = `${date}|${time.hour}:${time.minute}|${zoneName}|${ambiguous}`;
+  const known = cache.get(key);
+  if (known) return { at: new Date(known.at), kind: known.kind };
+  const found = computeLocalInstant(date, time, zoneName, ambiguous);
+  if (cache.size >= CACHE_SIZE) cache.clear();
+  cache.set(key, { at: found.at.getTime(), kind: found.kind });
+  return found;
+}
+
+/** Planning asks for the same local times again and again (every replan covers two days). */
+const CACHE_SIZE = 50_000;
+const cache = new Map<string, { at: number; kind: LocalKind }>();
+
+function computeLocalInstant(date: string, time: ClockTime, zoneName: string, ambiguous: 'earlier' | 'later'): { at: Date; kind: LocalKind } {
   const zone = zoneOf(zoneName);
   const parts = dateParts(date);
   const dt = DateTime.fromObject({ ...parts, hour: time.hour, minute: time.minute }, { zone });
@@ -82,23 +96,26 @@ export function localDate(at: Date, zoneName: string): string {
   return DateTime.fromJSDate(at, { zone: zoneOf(zoneName) }).toISODate() as string;
 }
 
+// Calendar dates are plain days (no zone), so their arithmetic is day counting.
+const dayNumber = (date: string) => {
+  const { year, month, day } = dateParts(date);
+  return Date.UTC(year, month - 1, day) / DAY;
+};
+
 /** The weekday of a local date. */
 export function weekdayOf(date: string): Weekday {
-  const { year, month, day } = dateParts(date);
-  return WEEKDAYS[DateTime.utc(year, month, day).weekday - 1] as Weekday;
+  // Day 0 of the Unix epoch (1970-01-01) was a Thursday.
+  return WEEKDAYS[(((dayNumber(date) + 3) % 7) + 7) % 7] as Weekday;
 }
 
 /** The local date `days` after `date` (negative: before). */
 export function addDays(date: string, days: number): string {
-  const { year, month, day } = dateParts(date);
-  return DateTime.utc(year, month, day).plus({ days }).toISODate() as string;
+  return new Date((dayNumber(date) + days) * DAY).toISOString().slice(0, 10);
 }
 
 /** Whole days from `from` to `to` (local dates; negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
-  const a = dateParts(from);
-  const b = dateParts(to);
-  return Math.round(DateTime.utc(b.year, b.month, b.day).diff(DateTime.utc(a.year, a.month, a.day), 'days').days);
+  return dayNumber(to) - dayNumber(from);
 }
 
 /** Every local date in `zone` that overlaps the instants [from, to), in order. */

@@ -26,6 +26,8 @@ const DEPENDENCY_RETRY_MS = 250;
 
 export interface OutboxDeps {
   platforms: PlatformDirectory;
+  /** Queues deliveries (a failed delivery's fallbacks). */
+  enqueue: (deliveries: Delivery[]) => Promise<void>;
   deliveries: DeliveryLog;
   pacer: Pacer;
   audit: AuditLog;
@@ -33,6 +35,9 @@ export interface OutboxDeps {
   log: Logger;
   prefix: string;
 }
+
+/** Failures that mean "this person or conversation cannot be reached": a delivery's fallbacks go instead. */
+const UNREACHABLE = new Set(['blocked', 'conversation_not_found', 'not_in_channel']);
 
 /** Why a delivery finished without calling the platform. */
 type Outcome = 'delivered' | 'duplicate' | 'stale-update';
@@ -162,6 +167,7 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     } catch (error) {
       if (error instanceof PermanentFailure) {
         await recordPermanent(d, error.code, error.message);
+        if (d.fallback && UNREACHABLE.has(error.code)) await deps.enqueue(d.fallback);
         throw new UnrecoverableError(`${error.code}: ${error.message}`);
       }
       throw error;

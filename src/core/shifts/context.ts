@@ -1,0 +1,105 @@
+/** What every part of the shifts feature needs: its ports, and small shared steps over them. */
+import type { Delivery } from '../../chat/delivery.js';
+import type { Message, PlatformKind } from '../../chat/message.js';
+import type { Person, TeamConfig } from '../../config/team-config-schema.js';
+import type { Actor } from '../interactions.js';
+import type { AuditEntry, Clock, Outbox, Timers } from '../ports.js';
+import type { Reach } from '../reach.js';
+import type { Participant, Roster } from '../roster.js';
+import type { Settings } from '../settings.js';
+import type { EscalationSnapshot, ShiftStore } from './model.js';
+import { instancesAt, shiftInstance, type Overrides, type ShiftInstance } from './rota.js';
+
+export interface ShiftDeps {
+  settings: Settings;
+  store: ShiftStore;
+  outbox: Outbox;
+  timers: Timers;
+  clock: Clock;
+  reach: Reach;
+  /** The department's open escalations right now (across tenants). */
+  openEscalations(department: string): Promise<EscalationSnapshot[]>;
+  /** Replans the schedules after a change of who works an occurrence. */
+  replan(): Promise<void>;
+}
+
+export class ShiftContext {
+  constructor(readonly deps: ShiftDeps) {}
+
+  get config(): TeamConfig {
+    return this.deps.settings.config;
+  }
+
+  get roster(): Roster {
+    return this.deps.settings.roster;
+  }
+
+  now(): Date {
+    return this.deps.clock.now();
+  }
+
+  /** The roster person behind an actor. */
+  person(actor: Pick<Actor, 'platform' | 'user' | 'email'>): Person | undefined {
+    return this.roster.find(actor.platform, actor.user, actor.email);
+  }
+
+  participant(actor: Pick<Actor, 'platform' | 'user' | 'email'>): Participant {
+    return this.roster.participant(actor.platform, actor.user, undefined, actor.email);
+  }
+
+  isLead(person: Person | undefined): boolean {
+    return person?.role === 'lead' || person?.role === 'manager';
+  }
+
+  overrides(): Promise<Overrides> {
+    return this.deps.store.overrides();
+  }
+
+  async instance(shiftId: string, date: string): Promise<ShiftInstance | undefined> {
+    const shift = this.config.shifts.find((s) => s.id === shiftId);
+    return shift ? shiftInstance(shift, date, this.config, await this.overrides()) : undefined;
+  }
+
+  async underWay(at = this.now()): Promise<ShiftInstance[]> {
+    return instancesAt(this.config, at, await this.overrides());
+  }
+
+  audit(actor: Participant | string, type: string, subject: string, detail?: string): AuditEntry {
+    const who = typeof actor === 'string' ? actor : (actor.personId ?? `${actor.platform}:${actor.user}`);
+    return { actor: who, at: this.now().toISOString(), type, subject, ...(detail ? { detail } : {}) };
+  }
+
+  /** The department's managers (or every manager when it names none). */
+  managers(department: string): Person[] {
+    const ids = this.config.departments.find((d) => d.id === department)?.managers ?? [];
+    const named = ids.flatMap((id) => this.roster.byId(id) ?? []);
+    return named.length > 0 ? named : this.roster.people.filter((p) => p.role === 'manager');
+  }
+
+  /** A DM to a roster person wherever they can be reached, with fallbacks for when it cannot be delivered. */
+  async dm(person: Person, key: string, message: Message, fallback: (platform: PlatformKind, tenant: string) => Delivery[] = () => []): Promise<Delivery | undefined> {
+    const to = await this.deps.reach.person(person);
+    if (!to) return undefined;
+    const fb = fallback(to.platform, to.tenant);
+    return { key, tenant: to.tenant, platform: to.platform, target: { kind: 'dm', user: to.user }, message, ...(fb.length > 0 ? { fallback: fb } : {}) };
+  }
+
+  /** Posts to a department's channel on every platform that can be reached. */
+  async toDepartment(department: string, key: string, message: Message, saveAs?: (platform: PlatformKind) => string): Promise<Delivery[]> {
+    const channels = this.config.departments.find((d) => d.id === department)?.channels ?? {};
+    return (await this.deps.reach.channels(channels)).map((c) => ({
+      key: `${key}.${c.platform}`,
+      tenant: c.tenant,
+      platform: c.platform,
+      target: { kind: 'conversation', conversation: c.conversation },
+      message,
+      ...(saveAs ? { saveAs: saveAs(c.platform) } : {}),
+    }));
+  }
+
+  /** The department's channel on one platform, as a delivery (e.g. a fallback mention). */
+  departmentPost(department: string, platform: PlatformKind, tenant: string, key: string, message: Message): Delivery[] {
+    const conversation = this.config.departments.find((d) => d.id === department)?.channels[platform] ?? (platform === 'console' ? `#${department}` : undefined);
+    return conversation ? [{ key, tenant, platform, target: { kind: 'conversation', conversation }, message }] : [];
+  }
+}

@@ -138,6 +138,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const tenants = new RedisTenantDirectory(redis, prefix, options.console ? { console: CONSOLE_TENANT } : {});
     const seen = (platform: PlatformKind) => (tenant: string) => void tenants.seen(platform, tenant);
     const reach = new Reach({ settings, tenants, platforms: () => PLATFORM_KINDS.filter((k) => platforms.has(k)) });
+    // A change of who works a shift replans the reminders in the background: never in the way of an answer.
+    const replan = async () => void schedules.reconcile().catch((error: unknown) => log.warn({ err: error }, 'could not replan the schedules; the next periodic pass will'));
     const reloadConfig = async (): Promise<ReloadResult> => {
       if (!options.loadConfig) return { ok: false, problems: ['this process was started without a configuration file to re-read'] };
       let config: TeamConfig;
@@ -150,7 +152,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       await reload(config);
       return { ok: true, summary: `${config.people.length} people, ${config.departments.length} departments, ${config.shifts.length} shifts` };
     };
-    const { features, escalations, rules } = buildModules({ redis, prefix, queues, clock, settings, reach, log, replan: async () => void (await schedules.reconcile()), reloadConfig });
+    const { features, escalations, rules } = buildModules({ redis, prefix, queues, clock, settings, reach, log, replan, reloadConfig });
     const { interactions } = features;
     interactions.onActor((actor) => seen(actor.platform)(actor.tenant));
     const schedules = new ScheduleEngine({ queues, redis, prefix, features, clock, metrics, log, stamp: () => stamp });

@@ -68,6 +68,26 @@ describe('team configuration', () => {
     expect(problems('')).toEqual(['the file is empty: start from shiftlead.example.yaml']);
   });
 
+  it('reports every problem of a shift roster with key and line', () => {
+    const text = `${example}\nshifts:\n  - { id: early, name: Early, department: sales, start: "06:00", end: "06:00", timezone: Mars/Olympus, people: [ben, zed] }\n  - { id: late, name: Late, department: support, start: "14:00", end: "22:00", rotation: weekly, rotationStart: 2026-02-30 }\n  - { id: late, name: Night, department: support, start: "25:00", end: "06:00", days: [funday] }\n`.replace(/\nshifts:[\s\S]*?\n(?=shifts:)/, '\n');
+    const line = (needle: string) => lineOf(text, needle);
+    const lines = problems(text);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `shifts[0].timezone: "Mars/Olympus" is not an IANA time zone (e.g. Europe/Berlin) (line ${line('Mars/Olympus')})`,
+        `shifts[0].department: "sales" is not a department in departments (line ${line('department: sales')})`,
+        `shifts[0].people[1]: "zed" is not a person in people (line ${line('zed')})`,
+        `shifts[0].end: is the same as start; a shift needs a length (an end before the start runs past midnight) (line ${line('department: sales')})`,
+        `shifts[1].rotation: has no people to rotate; list them under people (line ${line('rotation: weekly')})`,
+        `shifts[1].rotationStart: is not a real date (line ${line('2026-02-30')})`,
+        `shifts[2].id: id "late" is already used by shifts[1] (line ${line('name: Night')})`,
+        `shifts[2].start: must be a 24-hour time such as 08:30 (line ${line('25:00')})`,
+        `shifts[2].days[0]: must be one of mon, tue, wed, thu, fri, sat, sun (line ${line('funday')})`,
+      ]),
+    );
+    expect(lines).toHaveLength(9);
+  });
+
   it('says so when the file is missing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'shiftlead-config-'));
     await expect(loadTeamConfig(join(dir, 'nope.yaml'))).rejects.toMatchObject({ problems: ['file not found (copy shiftlead.example.yaml to start)'] });

@@ -3,7 +3,6 @@
  * requests, Teams Activity JSON, the console's typed lines — against one running app, ends in the
  * same records and the same audit trail on every platform.
  */
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Escalation } from '../../src/core/escalations/model.js';
 import { parseEnv } from '../../src/config/env.js';
@@ -11,6 +10,7 @@ import { RedisAuditLog } from '../../src/store/audit.js';
 import { DeliveryLog } from '../../src/store/deliveries.js';
 import { CARD_KEY } from '../../src/core/escalations/card.js';
 import { cardProblems, cardsIn } from '../support/adaptive-cards.js';
+import { ConsoleLines } from '../support/console-lines.js';
 import { deliveredRef, exampleConfig, startTestApp } from '../support/app.js';
 import { messageProblems, viewProblems } from '../support/block-kit.js';
 import { FakeConnector } from '../support/fake-connector.js';
@@ -33,37 +33,6 @@ interface Door {
 const FORM = 'application/x-www-form-urlencoded';
 const SLACK_IDS: Record<Person, string> = { ana: 'U0ANALIMA', ben: 'U0BENOKAF', caro: 'U0CARODIA' };
 const TEAMS_USERS = { ana: TEAMS_ANA, ben: TEAMS_BEN, caro: TEAMS_CARO };
-
-/** The console REPL of the running app, typed into in-process. */
-class ConsoleLines {
-  readonly input = new PassThrough();
-  readonly output = new PassThrough();
-  out = '';
-  constructor() {
-    this.output.on('data', (c: Buffer) => (this.out += c.toString()));
-  }
-  async type(line: string, expect: string | RegExp): Promise<string> {
-    const mark = this.out.length;
-    this.input.write(`${line}\n`);
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const since = this.out.slice(mark);
-      if (typeof expect === 'string' ? since.includes(expect) : expect.test(since)) return since;
-      if (Date.now() > deadline) throw new Error(`console did not print ${String(expect)}; printed: ${since}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-  /** The id and button numbers of the newest print of a record's card. */
-  card(id: string): { message: string; button(label: string): number } {
-    const blocks = this.out.split('┌ ').filter((b) => b.includes(`🚨 ${id} `));
-    const last = blocks.at(-1) ?? '';
-    const message = /· (m\d+)\n/.exec(last)?.[1] ?? '';
-    return {
-      message,
-      button: (label) => Number(new RegExp(`\\[(\\d+)\\] ${label}`).exec(last)?.[1] ?? Number.NaN),
-    };
-  }
-}
 
 describe('the same escalation on Slack, Teams and the console', () => {
   const slack = new FakeSlack();

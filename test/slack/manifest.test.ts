@@ -5,6 +5,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BOT_EVENTS, BOT_SCOPES, SHORTCUTS, SLASH_COMMANDS } from '../../src/platforms/slack/scopes.js';
+import { startTestApp } from '../support/app.js';
 import { ROOT } from '../support/processes.js';
 
 // Slack's schema (slackapi/manifest-schema) is not published on npm; this machine keeps a copy
@@ -47,5 +48,15 @@ describe('Slack app manifest', () => {
     const urls = new Set([...manifest.features.slash_commands.map((c) => c.url), manifest.settings.event_subscriptions.request_url, manifest.settings.interactivity.request_url]);
     expect([...urls]).toEqual(['https://shiftlead.example.com/slack/events']);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
+  });
+
+  it('declares a slash command for every command a feature registers', async () => {
+    const app = await startTestApp();
+    try {
+      const registered = app.interactions.usage().map((c) => `/${c.name}`);
+      expect(registered.filter((c) => !(SLASH_COMMANDS as readonly string[]).includes(c))).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -5,13 +5,13 @@
 export const BOT_SCOPES = [
   'chat:write', // post cards, thread lines and DMs; chat.update; chat.postEphemeral
   'chat:write.public', // post in department channels without being invited first
-  'commands', // /escalate, /escalations and the shortcuts
+  'commands', // the slash commands (SLASH_COMMANDS) and the shortcuts
   'reactions:read', // reaction_added, and reactions.get to read the reacted message
 ] as const;
 
 export const BOT_EVENTS = ['app_home_opened', 'app_uninstalled', 'reaction_added', 'tokens_revoked'] as const;
 
-export const SLASH_COMMANDS = ['/escalate', '/escalations'] as const;
+export const SLASH_COMMANDS = ['/escalate', '/escalations', '/shift', '/handoff', '/shiftlead'] as const;
 
 /** Shortcut callback ids. */
 export const SHORTCUTS = { escalateMessage: 'escalate_message', newEscalation: 'new_escalation' } as const;

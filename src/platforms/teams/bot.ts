@@ -239,9 +239,9 @@ export class ShiftleadTeamsBot extends TeamsActivityHandler {
     const payload = (data ?? {}) as Record<string, unknown>;
     const actor = await this.actor(ctx);
     const answer = await this.attempt(() => this.deps.interactions.action(actor, verb, String(payload['value'] ?? ''), values(payload)));
-    if (answer.reply) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: answer.reply.text as never };
-    // The clicker sees the new card at once; everyone else when the outbox edits the message.
+    // The clicker sees the new card at once (it says what changed); everyone else when the outbox edits the message.
     if (answer.update) return { statusCode: 200, type: ADAPTIVE_CARD, value: renderCard(answer.update) as never };
+    if (answer.reply) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: answer.reply.text as never };
     if (answer.form) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: `Fill in ${answer.form.title} on the card and submit it.` as never };
     return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'Done.' as never };
   }

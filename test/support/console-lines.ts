@@ -1,0 +1,43 @@
+/** The console REPL of an in-process app, typed into and read from. */
+import { PassThrough } from 'node:stream';
+
+/** The console REPL of the running app, typed into in-process. */
+export class ConsoleLines {
+  readonly input = new PassThrough();
+  readonly output = new PassThrough();
+  out = '';
+  constructor() {
+    this.output.on('data', (c: Buffer) => (this.out += c.toString()));
+  }
+  /** Waits until everything printed so far matches. */
+  async printed(expect: string | RegExp, timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(typeof expect === 'string' ? this.out.includes(expect) : expect.test(this.out))) {
+      if (Date.now() > deadline) throw new Error(`console did not print ${String(expect)}; printed: ${this.out}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return this.out;
+  }
+
+  async type(line: string, expect: string | RegExp): Promise<string> {
+    const mark = this.out.length;
+    this.input.write(`${line}\n`);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const since = this.out.slice(mark);
+      if (typeof expect === 'string' ? since.includes(expect) : expect.test(since)) return since;
+      if (Date.now() > deadline) throw new Error(`console did not print ${String(expect)}; printed: ${since}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  /** The id and button numbers of the newest print of a record's card. */
+  card(id: string): { message: string; button(label: string): number } {
+    const blocks = this.out.split('┌ ').filter((b) => b.includes(`🚨 ${id} `));
+    const last = blocks.at(-1) ?? '';
+    const message = /· (m\d+)\n/.exec(last)?.[1] ?? '';
+    return {
+      message,
+      button: (label) => Number(new RegExp(`\\[(\\d+)\\] ${label}`).exec(last)?.[1] ?? Number.NaN),
+    };
+  }
+}

@@ -26,3 +26,5 @@ const app = await startApp({
 });
 process.stdout.write('ready\n');
 process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
+// A test that dies (or times out) closes our stdin: never outlive it.
+process.stdin.on('close', () => process.exit(0)).resume();

@@ -155,7 +155,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const { features, escalations, rules } = buildModules({ redis, prefix, queues, clock, settings, reach, log, replan, reloadConfig });
     const { interactions } = features;
     interactions.onActor((actor) => seen(actor.platform)(actor.tenant));
-    const schedules = new ScheduleEngine({ queues, redis, prefix, features, clock, metrics, log, stamp: () => stamp });
+    // Planning thousands of occurrences is background work: its own connection, without the
+    // store's 2 s command timeout (which is there for people waiting on an answer).
+    const planRedis = await connectRedis(options.redisUrl, 'worker', 'shiftlead-schedules');
+    closers.add('Redis (schedules)', quit(planRedis), 1_000);
+    const schedules = new ScheduleEngine({ queues, redis: planRedis, prefix, features, clock, metrics, log, stamp: () => stamp });
     const reload = async (config: TeamConfig) => {
       await settings.replace(config);
       stamp = configStamp(config, clock.now().getTime());

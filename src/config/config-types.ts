@@ -5,7 +5,15 @@ import { parseDuration } from './duration.js';
 
 export const Id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 lowercase letters, digits, "-" or "_"');
 
-export const TimeZone = z.string().refine((tz) => IANAZone.isValidZone(tz), {
+/** Checking a zone builds an Intl formatter (slow): a roster names the same few zones many times. */
+const zoneValidity = new Map<string, boolean>();
+function isZone(tz: string): boolean {
+  let valid = zoneValidity.get(tz);
+  if (valid === undefined) zoneValidity.set(tz, (valid = IANAZone.isValidZone(tz)));
+  return valid;
+}
+
+export const TimeZone = z.string().refine((tz) => isZone(tz), {
   error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone (e.g. Europe/Berlin)`,
 });
 
@@ -33,11 +41,11 @@ export const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
 /** A calendar date, `YYYY-MM-DD`. */
 export const IsoDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date such as 2026-11-30').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a real date');
 
-/** A duration, or `off` (milliseconds, or undefined for off). */
+/** A duration, or `off` (milliseconds, or null for off: undefined would let a default take its place). */
 export const DurationOrOff = z
   .string({ error: 'must be a duration with its unit (e.g. 60m) or off' })
   .transform((text, ctx) => {
-    if (text.trim().toLowerCase() === 'off') return undefined;
+    if (text.trim().toLowerCase() === 'off') return null;
     const ms = parseDuration(text);
     if (ms === undefined) {
       ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not a duration (e.g. 15m, 1h) or off` });

@@ -173,10 +173,10 @@ export class ScheduleEngine {
     if (!kind) throw new UnrecoverableError(`no feature handles schedule kind "${payload.kind}"`);
     const occurrence = fromPayload(payload);
     const id = occurrenceId(occurrence);
-    const planned = await redis.hget(this.keys.scheduleIndex, id);
-    if (planned && (JSON.parse(planned) as IndexEntry).at !== occurrence.at.getTime()) return 'cancelled';
     const done = this.keys.scheduleDone(id);
-    if ((await redis.exists(done)) === 1) return 'duplicate';
+    const [planned, fired] = ((await redis.multi().hget(this.keys.scheduleIndex, id).exists(done).exec()) ?? []).map(([, v]) => v) as [string | null, number];
+    if (planned && (JSON.parse(planned) as IndexEntry).at !== occurrence.at.getTime()) return 'cancelled';
+    if (fired === 1) return 'duplicate';
     const now = this.deps.clock.now();
     const verdict = judgeLateness(kind.late, occurrence, now);
     metrics.scheduleLateness.observe({ kind: kind.kind }, verdict.lateMs / 1000);

@@ -66,7 +66,7 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
       },
       settings('timers'),
     ),
-    startWorker('schedules', (payload) => deps.schedules.process(payload), settings('schedules', { concurrency: 16 })),
+    startWorker('schedules', (payload) => deps.schedules.process(payload), settings('schedules', { concurrency: 32 })),
     startWorker('events', deps.events, settings('events')),
     startWorker(
       'maintenance',

@@ -27,6 +27,11 @@ export class RedisShiftStore implements ShiftStore {
     return new Map(Object.entries(all).map(([k, json]) => [k, JSON.parse(json) as string[]]));
   }
 
+  async override(shiftId: string, date: string): Promise<string[] | undefined> {
+    const json = await this.redis.hget(this.keys.overrides, overrideKey(shiftId, date));
+    return json ? (JSON.parse(json) as string[]) : undefined;
+  }
+
   async setOverride(shiftId: string, date: string, people: string[], audit: AuditEntry): Promise<void> {
     await this.redis
       .multi()

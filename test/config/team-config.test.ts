@@ -88,6 +88,13 @@ describe('team configuration', () => {
     expect(lines).toHaveLength(9);
   });
 
+  it('turns reminders and handoff prompts off with `off`, and fills in the defaults otherwise', () => {
+    const off = parseTeamConfig(`${example}`.replace(/\nreminders:[\s\S]*?(?=\n[a-z#]|$)/, '\nreminders: { beforeShift: off, eveningBefore: off }').replace(/\nhandoffs:[\s\S]*?(?=\n[a-z#]|$)/, '\nhandoffs: { promptBefore: off, acknowledgeWithin: off }'));
+    expect([off.reminders, off.handoffs]).toEqual([{ beforeShift: null, eveningBefore: 'off' }, { promptBefore: null, acknowledgeWithin: null }]);
+    const defaults = parseTeamConfig(`${example}`.replace(/\nreminders:[\s\S]*?(?=\n[a-z#]|$)/, '').replace(/\nhandoffs:[\s\S]*?(?=\n[a-z#]|$)/, ''));
+    expect([defaults.reminders, defaults.handoffs]).toEqual([{ beforeShift: 3_600_000, eveningBefore: { ifStartsBefore: '07:00', at: '18:00' } }, { promptBefore: 1_800_000, acknowledgeWithin: 900_000 }]);
+  });
+
   it('says so when the file is missing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'shiftlead-config-'));
     await expect(loadTeamConfig(join(dir, 'nope.yaml'))).rejects.toMatchObject({ problems: ['file not found (copy shiftlead.example.yaml to start)'] });

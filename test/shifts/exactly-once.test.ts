@@ -61,7 +61,7 @@ describe('shift reminders across processes', () => {
     await new Promise((r) => setTimeout(r, 1_500));
     expect(dms()).toHaveLength(1);
     expect(JSON.stringify(dms()[0]?.json)).toContain('starts at 07:00 your time');
-  }, 40_000);
+  }, 90_000);
 
   it('with every worker stopped across the reminder time, it is sent once when one starts again', async () => {
     const { recorder, worker, dms } = await setup('2027-03-01T04:59:58Z');
@@ -72,5 +72,5 @@ describe('shift reminders across processes', () => {
     await recorder.waitFor(() => dms().length > 0, 20_000);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(dms()).toHaveLength(1);
-  }, 40_000);
+  }, 90_000);
 });

@@ -202,8 +202,9 @@ describe('shifts on Slack', () => {
     expect(await answer(ANA, '/shiftlead reload')).toContain('Reloaded: 4 people, 2 departments, 1 shifts');
     expect(h.app.settings.config.shifts.map((s) => s.id)).toEqual(['extra']);
     const planned = (await h.app.queues.get('schedules').getDelayed()).map((j) => j.id);
-    expect(planned).toContain('v1-shift.reminder-extra-20270301');
-    expect(planned.some((id) => String(id).includes('-early-'))).toBe(false);
+    // One occurrence per moment and zone: 07:01 in Lisbon for the new shift; 05:00 (Early's) is gone.
+    expect(planned).toContain('v1-shift.reminder-0701_Europe_Lisbon-20270301');
+    expect(planned.some((id) => String(id).includes('reminder-0500_'))).toBe(false);
   }, 30_000);
 
   it('with Redis down, shift commands and the handoff form say to retry and write nothing', async () => {

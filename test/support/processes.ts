@@ -16,7 +16,7 @@ export async function runTs(entry: string, env: Record<string, string>, readyLin
     await new Promise<void>((done, fail) => {
       let out = '';
       let err = '';
-      const timer = setTimeout(() => fail(new Error(`${entry} did not print "${readyLine}" in 20 s; stderr: ${err}`)), 20_000);
+      const timer = setTimeout(() => fail(new Error(`${entry} did not print "${readyLine}" in 45 s; stderr: ${err}`)), 45_000);
       child.stdout?.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         if (out.includes(readyLine)) {

@@ -65,9 +65,30 @@ export function localInstant(date: string, time: ClockTime, zoneName: string, am
 const CACHE_SIZE = 50_000;
 const cache = new Map<string, { at: number; kind: LocalKind }>();
 
+/**
+ * The zone's offset for a whole local date when it does not change that day (most days), by
+ * `zone|date`: luxon's offsets on either side of the day agree. Days with a change take the careful path.
+ */
+const steadyOffsets = new Map<string, number | null>();
+function steadyOffset(zone: IANAZone, zoneName: string, date: string, wall: number): number | null {
+  const key = `${zoneName}|${date}`;
+  let offset = steadyOffsets.get(key);
+  if (offset === undefined) {
+    // The local day lies within 14 h of its UTC day on either side.
+    const dayStart = wall - (wall % DAY);
+    const first = zone.offset(dayStart - 15 * 3600_000);
+    offset = first === zone.offset(dayStart + DAY + 15 * 3600_000) ? first : null;
+    if (steadyOffsets.size >= CACHE_SIZE) steadyOffsets.clear();
+    steadyOffsets.set(key, offset);
+  }
+  return offset;
+}
+
 function computeLocalInstant(date: string, time: ClockTime, zoneName: string, ambiguous: 'earlier' | 'later'): { at: Date; kind: LocalKind } {
   const zone = zoneOf(zoneName);
   const parts = dateParts(date);
+  const steady = steadyOffset(zone, zoneName, date, Date.UTC(parts.year, parts.month - 1, parts.day, time.hour, time.minute));
+  if (steady !== null) return { at: new Date(Date.UTC(parts.year, parts.month - 1, parts.day, time.hour, time.minute) - steady * MINUTE), kind: 'exact' };
   const dt = DateTime.fromObject({ ...parts, hour: time.hour, minute: time.minute }, { zone });
   if (!dt.isValid) throw new Error(`invalid local time ${date} ${formatClockTime(time)} in ${zoneName}`);
   const exact = dt.getPossibleOffsets().filter((d) => d.hour === time.hour && d.minute === time.minute);
@@ -91,9 +112,30 @@ function computeLocalInstant(date: string, time: ClockTime, zoneName: string, am
   return { at: new Date(hi), kind: 'gap' };
 }
 
+/** A zone's offset at an instant (luxon's), taken once per UTC day when it does not change that day. */
+const dayOffsets = new Map<string, number | null>();
+function offsetAt(zoneName: string, ts: number): number {
+  const zone = zoneOf(zoneName);
+  const day = ts - (ts % DAY);
+  const key = `${zoneName}|${day}`;
+  let steady = dayOffsets.get(key);
+  if (steady === undefined) {
+    const first = zone.offset(day - 1);
+    steady = first === zone.offset(day + DAY) ? first : null;
+    if (dayOffsets.size >= CACHE_SIZE) dayOffsets.clear();
+    dayOffsets.set(key, steady);
+  }
+  return steady ?? zone.offset(ts);
+}
+
+/** The wall clock of an instant in a zone, as `YYYY-MM-DDTHH:mm`. */
+function wallClock(at: Date, zoneName: string): string {
+  return new Date(at.getTime() + offsetAt(zoneName, at.getTime()) * MINUTE).toISOString().slice(0, 16);
+}
+
 /** The local calendar date of an instant in a zone. */
 export function localDate(at: Date, zoneName: string): string {
-  return DateTime.fromJSDate(at, { zone: zoneOf(zoneName) }).toISODate() as string;
+  return wallClock(at, zoneName).slice(0, 10);
 }
 
 // Calendar dates are plain days (no zone), so their arithmetic is day counting.
@@ -130,12 +172,20 @@ export function localDatesBetween(from: Date, to: Date, zoneName: string): strin
 
 /** `HH:mm` of an instant in a zone, for messages. */
 export function localClock(at: Date, zoneName: string): string {
-  return DateTime.fromJSDate(at, { zone: zoneOf(zoneName) }).toFormat('HH:mm');
+  return wallClock(at, zoneName).slice(11, 16);
 }
 
-/** A readable local moment, e.g. `Mon 7 Dec, 06:00`. */
+/** A readable local moment, e.g. `Mon 7 Dec, 06:00` (the same few moments are written for many people at once). */
+const moments = new Map<string, string>();
 export function localMoment(at: Date, zoneName: string): string {
-  return DateTime.fromJSDate(at, { zone: zoneOf(zoneName) }).setLocale('en-GB').toFormat('ccc d LLL, HH:mm');
+  const key = `${at.getTime()}|${zoneName}`;
+  let text = moments.get(key);
+  if (text === undefined) {
+    text = DateTime.fromJSDate(at, { zone: zoneOf(zoneName) }).setLocale('en-GB').toFormat('ccc d LLL, HH:mm');
+    if (moments.size >= CACHE_SIZE) moments.clear();
+    moments.set(key, text);
+  }
+  return text;
 }
 
 /** The zone's short name at an instant (`CET`, `GMT+5:45`). */

@@ -8,7 +8,7 @@ import type { Reach } from '../reach.js';
 import type { Participant, Roster } from '../roster.js';
 import type { Settings } from '../settings.js';
 import type { EscalationSnapshot, ShiftStore } from './model.js';
-import { instancesAt, shiftInstance, type Overrides, type ShiftInstance } from './rota.js';
+import { instancesAt, overrideKey, shiftInstance, type Overrides, type ShiftInstance } from './rota.js';
 
 export interface ShiftDeps {
   settings: Settings;
@@ -23,8 +23,29 @@ export interface ShiftDeps {
   replan(): Promise<void>;
 }
 
+/** How long the department's open escalations are reused by reminders firing together. */
+const OPEN_ESCALATIONS_TTL_MS = 10_000;
+
 export class ShiftContext {
-  constructor(readonly deps: ShiftDeps) {}
+  /** Shifts by id, rebuilt after each reload. */
+  private readonly shiftsById;
+  private readonly openCache = new Map<string, { at: number; value: Promise<EscalationSnapshot[]> }>();
+
+  /** Each department's managers (or every manager when it names none), rebuilt after each reload. */
+  private readonly managersByDepartment;
+
+  constructor(readonly deps: ShiftDeps) {
+    this.shiftsById = deps.settings.derive((s) => new Map(s.config.shifts.map((shift) => [shift.id, shift])));
+    this.managersByDepartment = deps.settings.derive((s) => {
+      const everyManager = s.roster.people.filter((p) => p.role === 'manager');
+      return new Map(
+        s.config.departments.map((d) => {
+          const named = d.managers.flatMap((id) => s.roster.byId(id) ?? []);
+          return [d.id, named.length > 0 ? named : everyManager];
+        }),
+      );
+    });
+  }
 
   get config(): TeamConfig {
     return this.deps.settings.config;
@@ -55,9 +76,23 @@ export class ShiftContext {
     return this.deps.store.overrides();
   }
 
+  /** One occurrence, with who works it now (reading only its own override). */
   async instance(shiftId: string, date: string): Promise<ShiftInstance | undefined> {
-    const shift = this.config.shifts.find((s) => s.id === shiftId);
-    return shift ? shiftInstance(shift, date, this.config, await this.overrides()) : undefined;
+    const shift = this.shiftsById().get(shiftId);
+    if (!shift) return undefined;
+    const changed = await this.deps.store.override(shiftId, date);
+    return shiftInstance(shift, date, this.config, changed ? new Map([[overrideKey(shiftId, date), changed]]) : undefined);
+  }
+
+  /** The department's open escalations, shared by everything that asks within a few seconds (a burst of reminders). */
+  openEscalations(department: string): Promise<EscalationSnapshot[]> {
+    const now = Date.now();
+    const cached = this.openCache.get(department);
+    if (cached && now - cached.at < OPEN_ESCALATIONS_TTL_MS) return cached.value;
+    const value = this.deps.openEscalations(department);
+    this.openCache.set(department, { at: now, value });
+    value.catch(() => this.openCache.delete(department));
+    return value;
   }
 
   async underWay(at = this.now()): Promise<ShiftInstance[]> {
@@ -71,9 +106,7 @@ export class ShiftContext {
 
   /** The department's managers (or every manager when it names none). */
   managers(department: string): Person[] {
-    const ids = this.config.departments.find((d) => d.id === department)?.managers ?? [];
-    const named = ids.flatMap((id) => this.roster.byId(id) ?? []);
-    return named.length > 0 ? named : this.roster.people.filter((p) => p.role === 'manager');
+    return this.managersByDepartment().get(department) ?? this.roster.people.filter((p) => p.role === 'manager');
   }
 
   /** A DM to a roster person wherever they can be reached, with fallbacks for when it cannot be delivered. */

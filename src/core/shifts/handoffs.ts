@@ -133,7 +133,7 @@ export class HandoffService {
     }
     await this.ctx.deps.outbox.enqueue(deliveries);
     const within = this.ctx.config.handoffs.acknowledgeWithin;
-    if (incoming && within !== undefined) {
+    if (incoming && within !== null) {
       const from = Math.max(incoming.start.getTime(), now.getTime());
       for (const [step, factor] of [['remind', 1], ['managers', 2]] as const) {
         await this.ctx.deps.timers.schedule(`${key}.${step}`, new Date(from + factor * within), { kind: HANDOFF_TIMER, tenant: 'org', id: handoff.id, step });

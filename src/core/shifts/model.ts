@@ -61,6 +61,8 @@ export type Acknowledged = { outcome: 'acknowledged'; handoff: Handoff } | { out
 export interface ShiftStore {
   /** Who works the occurrences changed at run time, by `overrideKey(shift, date)`. */
   overrides(): Promise<Map<string, string[]>>;
+  /** Who works one occurrence when it was changed at run time. */
+  override(shiftId: string, date: string): Promise<string[] | undefined>;
   /** Sets who works one occurrence, with its audit entry, in one step. */
   setOverride(shiftId: string, date: string, people: string[], audit: AuditEntry): Promise<void>;
   /** Forgets overrides of occurrences before `date` (upkeep). */

@@ -71,8 +71,13 @@ export function shiftInstance(shift: ShiftConfig, date: string, config: TeamConf
 /** Occurrences (of all shifts, or those `filter` keeps) that start in [from, to), by start. */
 export function instancesStarting(config: TeamConfig, from: Date, to: Date, overrides: Overrides = NO_OVERRIDES, filter: (s: ShiftConfig) => boolean = () => true): ShiftInstance[] {
   const out: ShiftInstance[] = [];
+  // Many shifts share a zone: their local dates are worked out once.
+  const datesByZone = new Map<string, string[]>();
   for (const shift of config.shifts.filter(filter)) {
-    for (const date of localDatesBetween(from, to, shiftZone(shift, config))) {
+    const zone = shiftZone(shift, config);
+    let dates = datesByZone.get(zone);
+    if (!dates) datesByZone.set(zone, (dates = localDatesBetween(from, to, zone)));
+    for (const date of dates) {
       const instance = shiftInstance(shift, date, config, overrides);
       if (instance && instance.start >= from && instance.start < to) out.push(instance);
     }

@@ -15,7 +15,7 @@ export class ConsoleDriver {
   static async start(env: Record<string, string>): Promise<ConsoleDriver> {
     const child = await runTs('src/main.ts', env);
     const driver = new ConsoleDriver(child);
-    await driver.waitFor('Type help');
+    await driver.waitFor('Type help', 45_000);
     return driver;
   }
 

@@ -27,7 +27,14 @@ const text = (c: SlackCall | undefined) => `${String(c?.args['text'] ?? '')}\n${
 
 describe('shifts on Slack', () => {
   let h: SlackHarness;
-  afterEach(async () => h?.close());
+  afterEach(async () => {
+    // Every Block Kit payload Shiftlead sent is within Slack's documented limits.
+    for (const call of h?.slack.calls ?? []) {
+      if (['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(call.method)) expect(messageProblems(call.args), call.method).toEqual([]);
+      if (call.method === 'views.open') expect(viewProblems(call.args['view'] as Record<string, unknown>)).toEqual([]);
+    }
+    await h?.close();
+  });
 
   async function start(at: string, config = shiftConfig()) {
     h = await startSlackHarness({ config, app: { clock: clockAt(new Date(at)) } });

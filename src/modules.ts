@@ -9,6 +9,10 @@ import { isBreached } from './core/escalations/model.js';
 import { EscalationRules } from './core/escalations/rules.js';
 import { EscalationService } from './core/escalations/service.js';
 import { Features } from './core/feature.js';
+import { csatFollower, CsatService } from './core/polls/csat-after-resolve.js';
+import { listeningFeature } from './core/polls/feature.js';
+import { PollService } from './core/polls/poll-service.js';
+import { PulseService } from './core/polls/pulse-service.js';
 import type { Clock } from './core/ports.js';
 import type { Reach } from './core/reach.js';
 import type { Settings } from './core/settings.js';
@@ -22,6 +26,9 @@ import type { Logger } from './log.js';
 import { DeliveryLog } from './store/deliveries.js';
 import { RedisDrafts } from './store/drafts.js';
 import { RedisEscalationStore } from './store/escalations.js';
+import { RedisListeningSamples } from './store/metric-samples.js';
+import { RedisPollStore } from './store/polls.js';
+import { RedisPulseStore } from './store/pulses.js';
 import { RedisShiftStore } from './store/shifts.js';
 
 export interface ModuleInfra {
@@ -73,6 +80,8 @@ export function buildModules(infra: ModuleInfra): Modules {
       });
       return on.length > 0 ? on : undefined;
     },
+    // CSAT after a resolution: the listening feature's question, planned with the resolution.
+    followers: [csatFollower(settings)],
   });
 
   const escalationStore = new RedisEscalationStore(redis, prefix);
@@ -85,9 +94,20 @@ export function buildModules(infra: ModuleInfra): Modules {
   };
   const shifts = new ShiftContext({ settings, store: new RedisShiftStore(redis, prefix), outbox, timers, clock, reach, openEscalations, replan: infra.replan });
 
+  // Listening: polls, CSAT after resolution, the team pulse. Samples go to the listening adapter
+  // until the metrics feature's store is wired here instead.
+  const metrics = new RedisListeningSamples(redis, prefix);
+  const listening = listeningFeature({
+    settings,
+    polls: new PollService({ store: new RedisPollStore(redis, prefix), outbox, timers, clock, settings, metrics, onEffectsFailed: (error, tenant, id) => log.warn({ err: error, tenant, id }, 'could not queue a poll’s effects; upkeep will retry') }),
+    csat: new CsatService({ escalations, metrics, clock, settings, onMetricFailed: (error, id) => log.warn({ err: error, id }, 'could not record a CSAT rating as a metric') }),
+    pulses: new PulseService({ store: new RedisPulseStore(redis, prefix), outbox, timers, clock, settings, reach, onProblem: (error, round) => log.warn({ err: error, round }, 'pulse round upkeep failed; it runs again in a minute') }),
+  });
+
   const features = new Features()
     .add(escalationsFeature(escalations))
     .add(shiftsFeature(shifts))
-    .add(adminFeature({ settings, reload: infra.reloadConfig }));
+    .add(adminFeature({ settings, reload: infra.reloadConfig }))
+    .add(listening);
   return { features, escalations, rules, shifts };
 }

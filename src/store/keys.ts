@@ -18,14 +18,28 @@
  *   <p>:{<tenant>}:pace:<conversation>     hash    per-conversation token buckets
  *   <p>:{<tenant>}:draft:<id>              string  form draft (prefill too large for the platform), 1 h
  *   <p>:{<tenant>}:teams:refs              hash    Teams conversation references by scope key
+ *   <p>:{<tenant>}:poll:seq                string  last poll number (INCR)
+ *   <p>:{<tenant>}:poll:<id>               hash    record JSON, status, closesAt, options, anonymous, salt (anonymous, until close), refreshWindow, closedAt, closedBy, settled
+ *   <p>:{<tenant>}:poll:<id>:votes         hash    voter → option (anonymous polls: keyed hash of the voter; deleted at close)
+ *   <p>:{<tenant>}:poll:<id>:counts        hash    option → votes
+ *   <p>:{<tenant>}:polls:open              zset    poll id → closes at (ms)
+ *   <p>:{<tenant>}:polls:unsettled         zset    poll id → closed at (ms), until its final effects are queued
  *   <p>:tenants                            set     tenants that have escalations (for the reconciler)
  *   <p>:{org}:…                            the organization's records (cover requests, handoffs, shift
  *                                          overrides) and its audit stream: see src/store/org-records.ts
  *   <p>:{org}:shift-overrides              hash    <shift>/<date> → JSON list of who works that occurrence
  *   <p>:seen-tenants:<platform>            zset    tenant → last seen (ms): the organization's tenant on a platform
+ *   <p>:poll-tenants                       set     tenants that have polls (for upkeep)
+ *   <p>:{metrics}:listening-samples        hash    sample id → CSAT sample JSON from polls and escalation ratings (until the metrics store takes them)
  *   <p>:slack:installs                     hash    Slack installation key → installation JSON
  *   <p>:slack:lock:<installation>          string  token-rotation lock (SET NX PX)
  *   <p>:evt:<platform>:<event id>          string  inbound event de-duplication (SET NX EX)
+ *   <p>:{pulse}:round:<round>              hash    round info JSON, status, closesAt, closedAt, key (the round's marker key, until close)
+ *   <p>:{pulse}:round:<round>:markers      hash    one-way marker (HMAC of a person under the round key) → answer JSON; deleted at close
+ *   <p>:{pulse}:round:<round>:answers      list    a closed round's answers, sorted by content (no marker, name, time or order)
+ *   <p>:{pulse}:open                       zset    round → closes at (ms)
+ *   <p>:{pulse}:unsettled                  zset    round → closed at (ms), until its results are queued
+ *   <p>:{pulse}:closed:<pulse>             zset    round → closed at (ms), per pulse
  *   <p>:{sched}:index                      hash    occurrence id → {"at": ms} (what the schedule engine planned)
  *   <p>:{sched}:plan                       string  the configuration stamp the plan was made from
  *   <p>:{sched}:fresh                      string  set for 10 min after a plan (periodic passes skip)
@@ -56,6 +70,12 @@ export function tenantKeys(prefix: string, tenant: string) {
     paceConversation: (conversation: string) => `${base}:pace:${conversation}`,
     draft: (id: string) => `${base}:draft:${id}`,
     teamsRefs: `${base}:teams:refs`,
+    pollSeq: `${base}:poll:seq`,
+    poll: (id: string) => `${base}:poll:${id}`,
+    pollVotes: (id: string) => `${base}:poll:${id}:votes`,
+    pollCounts: (id: string) => `${base}:poll:${id}:counts`,
+    pollsOpen: `${base}:polls:open`,
+    pollsUnsettled: `${base}:polls:unsettled`,
   };
 }
 
@@ -72,10 +92,18 @@ export function orgKeys(prefix: string) {
 export function globalKeys(prefix: string) {
   return {
     tenants: `${prefix}:tenants`,
+    pollTenants: `${prefix}:poll-tenants`,
+    listeningSamples: `${prefix}:{metrics}:listening-samples`,
     seenTenants: (platform: string) => `${prefix}:seen-tenants:${platform}`,
     slackInstalls: `${prefix}:slack:installs`,
     slackLock: (installation: string) => `${prefix}:slack:lock:${installation}`,
     event: (platform: string, id: string) => `${prefix}:evt:${platform}:${id}`,
+    pulseRound: (round: string) => `${prefix}:{pulse}:round:${round}`,
+    pulseMarkers: (round: string) => `${prefix}:{pulse}:round:${round}:markers`,
+    pulseAnswers: (round: string) => `${prefix}:{pulse}:round:${round}:answers`,
+    pulseOpen: `${prefix}:{pulse}:open`,
+    pulseUnsettled: `${prefix}:{pulse}:unsettled`,
+    pulseClosed: (pulse: string) => `${prefix}:{pulse}:closed:${pulse}`,
     scheduleIndex: `${prefix}:{sched}:index`,
     schedulePlan: `${prefix}:{sched}:plan`,
     scheduleFresh: `${prefix}:{sched}:fresh`,

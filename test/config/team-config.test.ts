@@ -102,3 +102,31 @@ describe('team configuration', () => {
     await expect(loadTeamConfig(join(dir, 'ok.yaml'))).resolves.toMatchObject({ organization: { name: 'Acme Support' } });
   });
 });
+
+describe('team configuration: CSAT and pulses', () => {
+  const pulse = (extra: string) => `${example}\n`.replace('    minResponses: 3              # this roster has four people; use 5 or more for larger teams\n', extra);
+
+  it('fills in the defaults', () => {
+    const config = parseTeamConfig(example);
+    expect(config.departments.map((d) => d.csat.afterResolve)).toEqual(['requester', 'requester']);
+    expect(config.pulses[0]).toMatchObject({ id: 'team-pulse', every: 2, day: 'fri', at: '15:00', openFor: 3 * 86_400_000, minResponses: 3 });
+    expect(parseTeamConfig(pulse('')).pulses[0]?.minResponses).toBe(5);
+  });
+
+  it('refuses minResponses below 3, a time in quiet hours, unknown people, and a round longer than the gap between rounds — with key and line', () => {
+    const text = pulse('    minResponses: 2\n    who: { people: [ana, zed] }\n').replace('    at: "15:00"', '    at: "21:30"').replace('    openFor: 3d ', '    openFor: 15d');
+    expect(problems(text)).toEqual(
+      expect.arrayContaining([
+        `pulses[0].minResponses: must be at least 3: fewer answers could identify who wrote them (line ${lineOf(text, 'minResponses: 2')})`,
+        `pulses[0].at: 21:30 is inside quiet hours (20:00–08:00); pick a time outside them (line ${lineOf(text, 'at: "21:30"')})`,
+        `pulses[0].who.people[1]: "zed" is not a person in people (line ${lineOf(text, 'who: { people')})`,
+        `pulses[0].openFor: must be shorter than every (2w), so that a round closes before the next one (line ${lineOf(text, 'openFor: 15d')})`,
+      ]),
+    );
+    expect(problems(text)).toHaveLength(4);
+    const rating = example.replace('        text: How manageable was your workload over the last two weeks?\n', '');
+    expect(problems(rating)).toEqual([`pulses[0].questions[1]: a rating question needs its text (line ${lineOf(rating, '- kind: rating')})`]);
+    const csat = example.replace('      afterResolve: requester ', '      afterResolve: sometimes ');
+    expect(problems(csat)).toEqual([`departments[0].csat.afterResolve: must be requester, channel or off (line ${lineOf(csat, 'afterResolve: sometimes')})`]);
+  });
+});

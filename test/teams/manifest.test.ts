@@ -48,7 +48,8 @@ describe('Teams app package', () => {
   it('offers the bot in personal, team and group chats, its commands, and the Escalate action from a message', () => {
     const [bot] = manifest.bots;
     expect(bot?.scopes.sort()).toEqual(['groupChat', 'personal', 'team']);
-    expect(bot?.commandLists.flatMap((l) => l.commands.map((c) => c.title))).toEqual(['escalate', 'escalations', 'shift', 'handoff', 'help']);
+    expect(bot?.commandLists.flatMap((l) => l.commands.map((c) => c.title))).toEqual(['escalate', 'escalations', 'shift', 'handoff', 'poll', 'csat', 'pulse', 'help']);
+    for (const list of bot?.commandLists ?? []) expect(list.commands.length).toBeLessThanOrEqual(10);
     const [command] = manifest.composeExtensions[0]?.commands ?? [];
     expect(command).toMatchObject({ id: 'escalate', type: 'action', fetchTask: true });
     expect(command?.context).toContain('message');

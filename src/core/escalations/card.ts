@@ -103,6 +103,8 @@ export function escalationCard(e: Escalation, rules: EscalationRules, now: Date)
     ],
   });
   if (e.status === 'resolved' && e.resolution) blocks.push({ type: 'section', text: `**Resolution:** ${escapeText(e.resolution)}` });
+  const rating = e.status === 'resolved' ? e.ratings?.find((r) => r.cycle === e.cycle) : undefined;
+  if (rating) blocks.push({ type: 'section', text: `**Rating:** ${'★'.repeat(rating.score)}${'☆'.repeat(5 - rating.score)} ${rating.score}/5 from ${people.at(rating.by)}${rating.comment ? ` — “${escapeText(rating.comment)}”` : ''}` });
   blocks.push({ type: 'actions', buttons: cardButtons(e, rules) });
   const source = e.source?.link ? ` · from ${link('this message', e.source.link)}` : '';
   blocks.push({ type: 'context', text: `${e.id} · updated ${timeToken(e.updatedAt)}${source}` });
@@ -130,6 +132,9 @@ export function threadLine(e: Escalation, entry: HistoryEntry, rules: Escalation
       break;
     case 'reopened':
       text = `↩️ ${who} reopened ${e.id}.${entry.note ? ` ${escapeText(entry.note)}` : ''}`;
+      break;
+    case 'rated':
+      text = `⭐ ${who} rated how ${e.id} was handled: ${escapeText(entry.note ?? '')}`;
       break;
     case 'acknowledge_missed':
     case 'resolve_missed': {

@@ -13,6 +13,18 @@ import type { EscalationRules } from './rules.js';
 
 export const SLA_TIMER = 'escalation.sla';
 
+/**
+ * Another feature's effects of a history entry (the CSAT question after a resolution): pure and
+ * deterministic like the rest, with delivery keys of its own, so replanning queues nothing new.
+ * `cycle` is the cycle the entry happened in.
+ */
+export type EntryFollower = (e: Escalation, entry: HistoryEntry, cycle: number) => Delivery[];
+
+/** The cycle history entry `index` happened in (each reopen starts the next). */
+export function cycleAt(e: Escalation, index: number): number {
+  return 1 + e.history.slice(0, index).filter((h) => h.type === 'reopened').length;
+}
+
 export interface Plan {
   deliveries: Delivery[];
   schedule: Array<{ id: string; at: Date; payload: TimerPayload }>;
@@ -83,16 +95,18 @@ function pendingTimers(e: Escalation, rules: EscalationRules): Plan {
 }
 
 /** What history entry `index` causes, besides the card update. */
-function entryEffects(e: Escalation, index: number, rules: EscalationRules): Plan {
+function entryEffects(e: Escalation, index: number, rules: EscalationRules, followers: readonly EntryFollower[]): Plan {
   const entry = e.history[index];
   const plan = empty();
   if (!entry) return plan;
+  for (const follow of followers) plan.deliveries.push(...follow(e, entry, cycleAt(e, index)));
   const posted = hasCard(e);
   if (entry.type === 'created') {
     plan.deliveries.push(send(e, ['confirm'], { kind: 'dm', user: e.requester.user }, confirmation(e, rules, posted)));
     return plan;
   }
-  if (posted) plan.deliveries.push(send(e, [`h${index}`], { kind: 'reply', to: CARD_KEY(e.id) }, threadLine(e, entry, rules)));
+  // A rating shows on the card only: the thread is for what the team did.
+  if (posted && entry.type !== 'rated') plan.deliveries.push(send(e, [`h${index}`], { kind: 'reply', to: CARD_KEY(e.id) }, threadLine(e, entry, rules)));
   if (entry.type === 'assigned' && entry.owner && entry.owner.user !== entry.actor.user) {
     plan.deliveries.push(send(e, [`h${index}`, 'owner'], { kind: 'dm', user: entry.owner.user }, assignedNotice(e, entry, rules, posted)));
   }
@@ -115,11 +129,11 @@ function cancelled(before: Escalation | undefined, e: Escalation): Plan {
 }
 
 /** The effects of the record's newest change (`before` is the previous version, if any). */
-export function planChange(before: Escalation | undefined, e: Escalation, rules: EscalationRules, now: Date): Plan {
-  return merge(cards(e, rules, now), entryEffects(e, e.history.length - 1, rules), cancelled(before, e), pendingTimers(e, rules));
+export function planChange(before: Escalation | undefined, e: Escalation, rules: EscalationRules, now: Date, followers: readonly EntryFollower[] = []): Plan {
+  return merge(cards(e, rules, now), entryEffects(e, e.history.length - 1, rules, followers), cancelled(before, e), pendingTimers(e, rules));
 }
 
 /** Everything the record should have caused so far (the reconciler re-queues it; keys make it a no-op). */
-export function planAll(e: Escalation, rules: EscalationRules, now: Date): Plan {
-  return merge(cards(e, rules, now), ...e.history.map((_, i) => entryEffects(e, i, rules)), pendingTimers(e, rules));
+export function planAll(e: Escalation, rules: EscalationRules, now: Date, followers: readonly EntryFollower[] = []): Plan {
+  return merge(cards(e, rules, now), ...e.history.map((_, i) => entryEffects(e, i, rules, followers)), pendingTimers(e, rules));
 }

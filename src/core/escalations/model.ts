@@ -25,7 +25,7 @@ export const Participant = z.object({
   name: z.string(),
 });
 
-export const HISTORY_TYPES = ['created', 'acknowledged', 'assigned', 'resolved', 'reopened', 'acknowledge_missed', 'resolve_missed'] as const;
+export const HISTORY_TYPES = ['created', 'acknowledged', 'assigned', 'resolved', 'reopened', 'acknowledge_missed', 'resolve_missed', 'rated'] as const;
 export type HistoryType = (typeof HISTORY_TYPES)[number];
 
 export const HistoryEntry = z.object({
@@ -51,6 +51,17 @@ export const SourceMessage = z.object({
   threadRoot: z.string().optional(),
   link: z.string().optional(),
 });
+
+/** How well a resolution was handled, 1–5, as the person asked after it said (one per resolution). */
+export const Rating = z.object({
+  /** The resolution it rates: the record's cycle when it was resolved. */
+  cycle: z.number().int().positive(),
+  score: z.number().int().min(1).max(5),
+  comment: z.string().optional(),
+  at: z.iso.datetime(),
+  by: Participant,
+});
+export type Rating = z.infer<typeof Rating>;
 
 export const Escalation = z.object({
   id: z.string().regex(/^ESC-\d+$/),
@@ -84,6 +95,8 @@ export const Escalation = z.object({
   acknowledgeDueAt: z.iso.datetime(),
   resolveDueAt: z.iso.datetime(),
   misses: z.object({ acknowledge: z.number().int().min(0), resolve: z.number().int().min(0) }),
+  /** Ratings of its resolutions, one per cycle. */
+  ratings: z.array(Rating).optional(),
   version: z.number().int().positive(),
   history: z.array(HistoryEntry),
 });

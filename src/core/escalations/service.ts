@@ -12,7 +12,7 @@ import type { Actor, Answer, SourceMessage, SubmitAnswer } from '../interactions
 import type { AuditEntry, Clock, Drafts, MessageLinks, Outbox, Timers } from '../ports.js';
 import type { Participant } from '../roster.js';
 import { assignForm, CARD_KEY, escalationCard, escalationList, resolveForm, type ListFilter } from './card.js';
-import { planAll, planChange, type Plan } from './effects.js';
+import { planAll, planChange, type EntryFollower, type Plan } from './effects.js';
 import { escalationForm, INPUT_MAX, parseEscalation, type EscalationInput } from './form.js';
 import { isBreached, LIMITS, type Escalation } from './model.js';
 import type { EscalationRules } from './rules.js';
@@ -34,6 +34,8 @@ export interface EscalationDeps {
   onRequeued?: (tenant: string, count: number) => void;
   /** Who is on shift in a department at a moment, on a platform (undefined: no shift covers it). */
   onShift?: (department: string, platform: PlatformKind, at: Date) => Promise<Participant[] | undefined>;
+  /** Other features' effects of changes (the CSAT question after a resolution). */
+  followers?: EntryFollower[];
 }
 
 /** What a form carries between opening and submission. */
@@ -163,7 +165,7 @@ export class EscalationService {
     const audit = this.audit(requester, 'escalation.created', '', now, undefined, 'open', `${input.severity} ${input.department}: ${input.summary}`);
     const result = await this.deps.store.create(actor.tenant, draft, audit, where.sourceKey);
     if (!result.created) return { id: result.existingId, created: false };
-    await this.apply(result.record, planChange(undefined, result.record, this.rules, now));
+    await this.apply(result.record, planChange(undefined, result.record, this.rules, now, this.deps.followers));
     return { id: result.record.id, created: true };
   }
 
@@ -177,7 +179,7 @@ export class EscalationService {
       if (!outcome.ok) return outcome;
       const audit = this.audit(actor, `escalation.${outcome.entry.type}`, id, now, before.status, outcome.record.status, outcome.entry.note);
       if (await this.deps.store.update(tenant, outcome.record, before.version, audit)) {
-        await this.apply(outcome.record, planChange(before, outcome.record, this.rules, now));
+        await this.apply(outcome.record, planChange(before, outcome.record, this.rules, now, this.deps.followers));
         return { ok: true, record: outcome.record };
       }
     }
@@ -257,7 +259,7 @@ export class EscalationService {
     const ids = await this.deps.store.dirty(tenant, olderThanMs, now);
     for (const id of ids) {
       const record = await this.deps.store.get(tenant, id);
-      if (record) await this.apply(record, planAll(record, this.rules, now));
+      if (record) await this.apply(record, planAll(record, this.rules, now, this.deps.followers));
     }
     return ids.length;
   }

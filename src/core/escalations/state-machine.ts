@@ -11,7 +11,9 @@ export type Action =
   | { type: 'assign'; owner: ParticipantT }
   | { type: 'resolve'; note: string }
   | { type: 'reopen'; reason?: string }
-  | { type: 'missed'; clock: 'acknowledge' | 'resolve'; cycle: number; miss: number; notify?: ParticipantT[] };
+  | { type: 'missed'; clock: 'acknowledge' | 'resolve'; cycle: number; miss: number; notify?: ParticipantT[] }
+  /** The rating of the resolution of `cycle` (a new one replaces the last). */
+  | { type: 'rate'; cycle: number; score: number; comment?: string };
 
 export interface Policy {
   /** Who may resolve: anyone, or only owner, requester, leads and managers. */
@@ -85,6 +87,17 @@ export function transition(record: Escalation, action: Action, actor: Participan
         resolvedAt: undefined,
         resolution: undefined,
       });
+    }
+    case 'rate': {
+      if (action.cycle !== record.cycle || status !== 'resolved') return refuse('not_allowed', `${id} was reopened after that resolution; you will be asked again when it is resolved.`);
+      const earlier = record.ratings?.find((r) => r.cycle === action.cycle);
+      // A plain press keeps the comment given earlier; a double click changes nothing.
+      const comment = action.comment ?? earlier?.comment;
+      if (earlier && earlier.score === action.score && earlier.comment === comment) return refuse('unchanged', `${id} is already rated ${action.score}/5.`);
+      const rest = (record.ratings ?? []).filter((r) => r.cycle !== action.cycle);
+      const rating = { cycle: action.cycle, score: action.score, at: now.toISOString(), by: actor, ...(comment ? { comment } : {}) };
+      const note = `${action.score}/5${comment ? ` — ${comment}` : ''}`;
+      return next(record, actor, now, { type: 'rated', note, ...move('resolved') }, { ratings: [...rest, rating] });
     }
     case 'missed': {
       const stillDue = action.clock === 'acknowledge' ? UNACKNOWLEDGED.includes(status) : status !== 'resolved';

@@ -70,6 +70,10 @@ export function fieldPrompt(field: FormField): string {
   const optional = field.required ? '' : ' (optional, Enter to skip)';
   const initial = field.initial ? ` [${field.initial}]` : '';
   const head = `${field.label}${optional}${initial}`;
+  if (field.kind === 'select' && field.options?.every((o) => /^\d+$/.test(o.value))) {
+    // A scale (0–10, 1–5): type the value itself.
+    return `${head}\n  ${field.options.map((o) => o.label).join(' · ')}\n> `;
+  }
   if (field.kind === 'select' && field.options) {
     const options = field.options.map((o, i) => `  ${i + 1}) ${o.label}`).join('\n');
     return `${head}\n${options}\n> `;

@@ -60,6 +60,8 @@ export interface TeamsBotDeps {
   log: Logger;
   /** Told the tenant of every activity (the organization's Microsoft 365 tenant). */
   onTenant?: (tenant: string) => void;
+  /** Sends a person a direct message (a private answer to something done in a channel or group chat). */
+  privately?: (tenant: string, user: string, message: Message) => Promise<unknown>;
 }
 
 export class ShiftleadTeamsBot extends TeamsActivityHandler {
@@ -148,6 +150,16 @@ export class ShiftleadTeamsBot extends TeamsActivityHandler {
     await ctx.sendActivity(cardActivity(message));
   }
 
+  /**
+   * An interaction's answer is for the person only (`Answer.reply`): in the 1:1 chat it is a
+   * reply; in a channel or group chat Teams has no ephemeral message, so it goes by DM — never
+   * into the channel, where a vote confirmation or pulse results would be read by everyone.
+   */
+  private async answerPrivately(ctx: TurnContext, actor: Actor, message: Message): Promise<void> {
+    if (ctx.activity.conversation?.conversationType === 'personal' || !this.deps.privately) return this.reply(ctx, message);
+    await this.deps.privately(actor.tenant, actor.user, message).catch((error: unknown) => this.deps.log.warn({ err: error, tenant: actor.tenant }, 'could not send a private answer on Teams'));
+  }
+
   /** Runs an interaction; a storage outage or an unknown name becomes a clear answer. */
   private async attempt(work: () => Promise<Answer>): Promise<Answer> {
     try {
@@ -167,7 +179,7 @@ export class ShiftleadTeamsBot extends TeamsActivityHandler {
       // An Action.Submit fallback from a client without Universal Actions.
       const actor = await this.actor(ctx);
       const answer = await this.attempt(() => this.deps.interactions.action(actor, submitted.verb as string, submitted.value ?? '', values(submitted)));
-      if (answer.reply) await this.reply(ctx, answer.reply);
+      if (answer.reply) await this.answerPrivately(ctx, actor, answer.reply);
       return;
     }
     const text = (TurnContext.removeRecipientMention(a) ?? a.text ?? '').replace(/<at>[^<]*<\/at>/g, '').replace(/&nbsp;/g, ' ').trim();
@@ -180,7 +192,7 @@ export class ShiftleadTeamsBot extends TeamsActivityHandler {
     const actor = await this.actor(ctx);
     const answer = await this.attempt(() => this.deps.interactions.command(actor, name, rest.join(' ')));
     if (answer.form) await ctx.sendActivity(openFormPrompt(answer.form));
-    if (answer.reply) await this.reply(ctx, answer.reply);
+    if (answer.reply) await this.answerPrivately(ctx, actor, answer.reply);
   }
 
   private async submit(ctx: TurnContext, data: Record<string, unknown> | undefined): Promise<TaskModuleResponse | undefined> {

@@ -93,6 +93,17 @@ export function formCard(form: Form, values: Record<string, string> = {}, errors
   };
 }
 
+/**
+ * Buttons are `Action.Execute` (Universal Actions) with an `Action.Submit` fallback:
+ * - Execute arrives as an `adaptiveCard/action` invoke that the bot answers within Teams' 5 s with
+ *   a private result for the clicker only (a vote's "You voted 4", a refusal) or a new card for
+ *   them — nothing is posted for everyone to read. The card everyone sees is edited separately
+ *   (`updateActivity` through the outbox, paced), which is how a poll's summary stays coalesced.
+ * - Submit is what clients without Universal Actions run instead: it arrives as a message whose
+ *   `value` is the action's `data` merged with the card's inputs, so the data carries the verb and
+ *   the button value under keys no input uses (`verb`, `value`; inputs are named like `q1`,
+ *   `comment`), and the bot answers it privately too (a DM outside the 1:1 chat).
+ */
 function action(button: Button): Json {
   const data = { value: button.value };
   if (button.form) {
@@ -107,7 +118,6 @@ function action(button: Button): Json {
       },
     };
   }
-  // Action.Submit for clients without Universal Actions: it arrives as a message with the verb.
   return { type: 'Action.Execute', title: truncate(button.label, 40), verb: button.actionId, data, fallback: { type: 'Action.Submit', title: truncate(button.label, 40), data: { verb: button.actionId, ...data } } };
 }
 
@@ -116,6 +126,9 @@ function render(message: Message, textMax: number): AdaptiveCard {
   const t = (text: string, max = textMax) => toCardText(text, message.people, mentions, max);
   const body: Json[] = [];
   const actions: Json[] = [];
+  // One row of buttons is the card's actions; several rows (a poll's options, then Close) stay
+  // where they are, each an ActionSet of at most six.
+  const rows = message.blocks.filter((b) => b.type === 'actions').length;
   let separator = false;
   const push = (element: Json) => {
     body.push(separator ? { ...element, separator: true } : element);
@@ -139,7 +152,8 @@ function render(message: Message, textMax: number): AdaptiveCard {
         separator = true;
         break;
       case 'actions':
-        actions.push(...block.buttons.map(action));
+        if (rows > 1) push({ type: 'ActionSet', actions: block.buttons.slice(0, MAX_ACTIONS).map(action) });
+        else actions.push(...block.buttons.map(action));
         break;
     }
   }

@@ -40,7 +40,7 @@ export function createTeams(deps: { env: Env; redis: Redis; prefix: string; inte
     platform,
     startWeb(http) {
       if (!appId) log.warn('MicrosoftAppId is empty: /api/messages accepts unauthenticated requests from local tools only (a loopback serviceUrl, e.g. the Microsoft 365 Agents Playground)');
-      mountTeams(http, { adapter, bot: new ShiftleadTeamsBot({ interactions: deps.interactions, references, log, ...(deps.onTenant ? { onTenant: deps.onTenant } : {}) }), log, anonymous: !appId });
+      mountTeams(http, { adapter, bot: new ShiftleadTeamsBot({ interactions: deps.interactions, references, log, privately: (tenant, user, message) => platform.dm(tenant, user, message), ...(deps.onTenant ? { onTenant: deps.onTenant } : {}) }), log, anonymous: !appId });
     },
   };
 }

@@ -14,7 +14,7 @@ export interface Question {
 
 /** What a round is, fixed when it opens (a later config change does not rewrite it). */
 export interface RoundInfo {
-  /** `<pulse>-<yyyymmdd of the round's Monday>` for scheduled rounds, `<pulse>-now-<yyyymmddHHmm>` on demand. */
+  /** `<pulse>-<yyyymmdd of the round's Monday>` for scheduled rounds, `<pulse>-now-<ms in base 36>` on demand. */
   id: string;
   pulse: string;
   name: string;

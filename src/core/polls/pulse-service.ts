@@ -166,8 +166,7 @@ export class PulseService {
     const open = await this.openRoundOf(pulse.id);
     if (open) return { reply: say(`A round of ${escapeText(pulseName(pulse))} is open until ${timeToken(open.closesAt)}; it closes on its own (or /pulse close ${pulse.id}).`) };
     const now = this.deps.clock.now();
-    const stamp = now.toISOString().slice(0, 16).replace(/[-:T]/g, '');
-    const round = this.info(pulse, `${pulse.id}-now-${stamp}`, now, new Date(now.getTime() + pulse.openFor));
+    const round = this.info(pulse, `${pulse.id}-now-${now.getTime().toString(36)}`, now, new Date(now.getTime() + pulse.openFor));
     await this.open(round);
     let later = 0;
     for (const person of audience(pulse, this.config)) {

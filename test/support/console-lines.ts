@@ -6,6 +6,8 @@ export class ConsoleLines {
   readonly input = new PassThrough();
   readonly output = new PassThrough();
   out = '';
+  /** Where the output stood when the last line was typed. */
+  private mark = 0;
   constructor() {
     this.output.on('data', (c: Buffer) => (this.out += c.toString()));
   }
@@ -19,25 +21,35 @@ export class ConsoleLines {
     return this.out;
   }
 
-  async type(line: string, expect: string | RegExp): Promise<string> {
-    const mark = this.out.length;
+  /** Types a line; returns what was printed after it once `expect` appears. */
+  async type(line: string, expect: string | RegExp, timeoutMs = 10_000): Promise<string> {
+    this.mark = this.out.length;
     this.input.write(`${line}\n`);
-    const deadline = Date.now() + 10_000;
+    return this.waitFor(expect, timeoutMs);
+  }
+
+  /** Waits until what was printed since the last typed line matches. */
+  async waitFor(expect: string | RegExp, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const since = this.out.slice(mark);
+      const since = this.out.slice(this.mark);
       if (typeof expect === 'string' ? since.includes(expect) : expect.test(since)) return since;
       if (Date.now() > deadline) throw new Error(`console did not print ${String(expect)}; printed: ${since}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
-  /** The id and button numbers of the newest print of a record's card. */
-  card(id: string): { message: string; button(label: string): number } {
-    const blocks = this.out.split('┌ ').filter((b) => b.includes(`🚨 ${id} `));
-    const last = blocks.at(-1) ?? '';
-    const message = /· (m\d+)\n/.exec(last)?.[1] ?? '';
+
+  /** The id and button numbers of the newest printed message that contains `marker`. */
+  latest(marker: string): { message: string; button(label: string): number } {
+    const last = this.out.split('┌ ').filter((b) => b.includes(marker)).at(-1) ?? '';
     return {
-      message,
+      message: /· (m\d+)\n/.exec(last)?.[1] ?? '',
       button: (label) => Number(new RegExp(`\\[(\\d+)\\] ${label}`).exec(last)?.[1] ?? Number.NaN),
     };
+  }
+
+  /** The id and button numbers of the newest print of a record's card. */
+  card(id: string): { message: string; button(label: string): number } {
+    return this.latest(`🚨 ${id} `);
   }
 }

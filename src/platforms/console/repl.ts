@@ -211,10 +211,10 @@ export class ConsoleRepl {
     }
     if (field.kind === 'select') {
       const options = field.options ?? [];
-      // An option's own value or label first (a 0–10 scale's "9" is 9), then its number in the list.
-      const match = options.find((o) => o.value.toLowerCase() === answer.toLowerCase() || o.label.toLowerCase() === answer.toLowerCase()) ?? options[Number(answer) - 1];
-      const scale = options.every((o) => /^\d+$/.test(o.value)) ? `Type ${options[0]?.value}–${options.at(-1)?.value}.` : `Pick 1–${options.length}.`;
-      return match ? { value: match.value } : { problem: scale };
+      // A scale (0–10, 1–5) is answered with the value itself; other lists by value, label or number.
+      const scale = options.every((o) => /^\d+$/.test(o.value));
+      const match = options.find((o) => o.value.toLowerCase() === answer.toLowerCase() || o.label.toLowerCase() === answer.toLowerCase()) ?? (scale ? undefined : options[Number(answer) - 1]);
+      return match ? { value: match.value } : { problem: scale ? `Type ${options[0]?.value}–${options.at(-1)?.value}.` : `Pick 1–${options.length}.` };
     }
     if (field.kind === 'user') {
       const person = this.findPerson(answer);

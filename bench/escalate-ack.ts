@@ -9,47 +9,19 @@
  * The load is open-loop (a request every 1/rate s, whatever the answers), so a slow server shows
  * up as latency instead of as a lower rate.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { sign, SIGNING_SECRET, slashCommand } from '../test/support/slack-requests.js';
 import { freePort } from '../src/store/local-redis.js';
 import { connectRedis } from '../src/store/redis.js';
-import { benchRedis, deleteKeys, median, percentile, print } from './support.js';
+import { benchRedis, deleteKeys, median, percentile, print, ready, start, stop } from './support.js';
 
 const { values: args } = parseArgs({ options: { rate: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '2' } } });
 const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
 const ROUNDS = Number(args.rounds);
-
-function start(entry: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', SHIFTLEAD_ENV_FILE: '', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await new Promise((done) => child.once('exit', done));
-}
-
-async function ready(base: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      // Unsigned: both answer 401 once they listen.
-      const res = await fetch(`${base}/slack/events`, { method: 'POST', body: 'x' });
-      if (res.status === 401) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${base} did not start`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Sends signed /escalate requests at RATE per second for `seconds`; returns each latency (ms). */
 async function load(base: string, seconds: number): Promise<number[]> {

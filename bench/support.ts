@@ -1,4 +1,5 @@
 /** What the benchmarks share: Redis (found or started like the app does), cleanup, statistics, output. */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,4 +33,35 @@ export async function waitUntil(check: () => boolean, timeoutMs = 120_000): Prom
 
 export function print(line: string): void {
   process.stdout.write(`${line}\n`);
+}
+
+/** Runs a TypeScript entry point (src/main.ts, a bare app) as a child process with only `env`. */
+export function start(entry: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', SHIFTLEAD_ENV_FILE: '', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/** Stops a child started with `start` (SIGTERM) and waits for it. */
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((done) => child.once('exit', done));
+}
+
+/** Waits until a server answers on /slack/events (401 to an unsigned request). */
+export async function ready(base: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      // Unsigned: both answer 401 once they listen.
+      const res = await fetch(`${base}/slack/events`, { method: 'POST', body: 'x' });
+      if (res.status === 401) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${base} did not start`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -19,7 +19,7 @@
  *   <p>:{<tenant>}:draft:<id>              string  form draft (prefill too large for the platform), 1 h
  *   <p>:{<tenant>}:teams:refs              hash    Teams conversation references by scope key
  *   <p>:{<tenant>}:poll:seq                string  last poll number (INCR)
- *   <p>:{<tenant>}:poll:<id>               hash    record JSON, status, closesAt, options, anonymous, salt (anonymous, until close), refreshWindow, closedAt, closedBy, settled
+ *   <p>:{<tenant>}:poll:<id>               hash    record JSON, status, closesAt, options, anonymous, salt (anonymous, until close), refreshWindow, lastRefresh, closedAt, closedBy, settled
  *   <p>:{<tenant>}:poll:<id>:votes         hash    voter → option (anonymous polls: keyed hash of the voter; deleted at close)
  *   <p>:{<tenant>}:poll:<id>:counts        hash    option → votes
  *   <p>:{<tenant>}:polls:open              zset    poll id → closes at (ms)

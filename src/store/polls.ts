@@ -52,6 +52,16 @@ redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
 return 1
 `);
 
+const CLAIM_REFRESH = new Script(`
+-- KEYS[1] poll hash  ARGV[1] now (ms)  ARGV[2] least time between updates (ms)
+-- Returns -1 for a closed or unknown poll, 0 when granted, else when the next update is allowed (ms).
+if redis.call('HGET', KEYS[1], 'status') ~= 'open' then return -1 end
+local last = tonumber(redis.call('HGET', KEYS[1], 'lastRefresh') or '0')
+if tonumber(ARGV[1]) - last < tonumber(ARGV[2]) then return last + tonumber(ARGV[2]) end
+redis.call('HSET', KEYS[1], 'lastRefresh', ARGV[1])
+return 0
+`);
+
 const CACHE_SIZE = 1_000;
 
 export class RedisPollStore implements PollStore {
@@ -130,6 +140,12 @@ export class RedisPollStore implements PollStore {
     if (reply === -1) return undefined;
     const state = await this.get(tenant, id);
     return state ? { closedNow: reply === 1, state } : undefined;
+  }
+
+  async claimRefresh(tenant: string, id: string, now: Date, everyMs: number): Promise<{ granted: true } | { granted: false; nextAt: number } | 'closed'> {
+    const reply = (await CLAIM_REFRESH.run(this.redis, [this.keys(tenant).poll(id)], [now.getTime(), everyMs])) as number;
+    if (reply === -1) return 'closed';
+    return reply === 0 ? { granted: true } : { granted: false, nextAt: reply };
   }
 
   async settle(tenant: string, id: string): Promise<void> {

@@ -29,13 +29,7 @@ function field(payload: TimerPayload, name: string): string {
 export function listeningFeature({ polls, csat, pulses, settings }: ListeningServices): Feature {
   const timers: TimerHandler[] = [
     { kind: POLL_CLOSE_TIMER, fire: async (p) => void (await polls.close(p.tenant, field(p, 'id'))) },
-    {
-      kind: POLL_REFRESH_TIMER,
-      fire: async (p) => {
-        if (typeof p['window'] !== 'number') throw new InvalidTimerError('malformed poll refresh timer');
-        await polls.refresh(p.tenant, field(p, 'id'), p['window']);
-      },
-    },
+    { kind: POLL_REFRESH_TIMER, fire: (p) => polls.refresh(p.tenant, field(p, 'id')) },
     { kind: PULSE_CLOSE_TIMER, fire: (p) => pulses.closeRound(field(p, 'round')) },
     { kind: PULSE_ASK_TIMER, fire: (p) => pulses.ask(field(p, 'round'), field(p, 'person')) },
   ];

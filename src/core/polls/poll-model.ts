@@ -73,6 +73,12 @@ export interface PollStore {
    * forgets who voted (the per-person hash). Returns the final state, and whether this call closed it.
    */
   close(tenant: string, id: string, by: z.infer<typeof Participant> | undefined, now: Date): Promise<{ closedNow: boolean; state: PollState } | undefined>;
+  /**
+   * Claims the right to update an open poll's message now: granted when the last update was at
+   * least `everyMs` ago (atomically, across processes). Otherwise says when the next is allowed;
+   * `closed` for a closed or unknown poll.
+   */
+  claimRefresh(tenant: string, id: string, now: Date, everyMs: number): Promise<{ granted: true } | { granted: false; nextAt: number } | 'closed'>;
   /** Confirms that a closed poll's effects (final results, metric) were queued. */
   settle(tenant: string, id: string): Promise<void>;
   /** Open polls past their closing time, and closed ones whose effects were not confirmed, at `now`. */

@@ -178,11 +178,25 @@ export class PollService {
     }
   }
 
-  /** A refresh timer: the summary as it is now, as the window's version of the message. */
-  async refresh(tenant: string, id: string, window: number): Promise<void> {
+  /**
+   * A refresh timer: the summary as it is now. Timers fire a little early or late and can bunch
+   * up, so each first claims the update (at least REFRESH_EVERY_MS after the last); one that may
+   * not update yet hands over to a timer at the moment it may (its id names that moment, so
+   * bunched timers hand over to one).
+   */
+  async refresh(tenant: string, id: string): Promise<void> {
+    const now = this.deps.clock.now();
+    const claim = await this.deps.store.claimRefresh(tenant, id, now, REFRESH_EVERY_MS);
+    if (claim === 'closed') return;
+    if (!claim.granted) {
+      await this.deps.timers.schedule(`poll-refresh-${tenant}-${id}-t${claim.nextAt}`, new Date(claim.nextAt), { kind: POLL_REFRESH_TIMER, tenant, id });
+      return;
+    }
     const state = await this.deps.store.get(tenant, id);
     if (!state || state.status !== 'open') return;
-    await this.deps.outbox.enqueue([this.send(state, `w${window}`, { kind: 'update', of: POLL_KEY(id), version: window }, pollMessage(state, this.roster))]);
+    // Granted updates are at least REFRESH_EVERY_MS apart, so their windows only grow.
+    const version = Math.floor(now.getTime() / REFRESH_EVERY_MS);
+    await this.deps.outbox.enqueue([this.send(state, `w${version}`, { kind: 'update', of: POLL_KEY(id), version }, pollMessage(state, this.roster))]);
   }
 
   /** Closes polls whose timer was lost and re-queues effects a crash left unqueued. */

@@ -53,6 +53,7 @@ describe('Slack: quick polls', () => {
     expect((await refused(`"Lunch?" ${Array.from({ length: 11 }, (_, i) => `o${i}`).join(' | ')}`)).text).toContain('this one has 11');
     expect((await refused('"" pizza | sushi')).text).toContain('The poll needs a question');
     expect((await refused(`"${'q'.repeat(301)}" a | b`)).text).toContain('the most is 300');
+    expect((await refused('"Lunch?" a | b --closes')).text).toContain('--closes needs a time');
     expect((await refused(`"Lunch?" a | ${'o'.repeat(76)}`)).text).toContain('Option 2 is 76 characters; the most is 75');
     expect((await refused('"Lunch?" a | b --closes 31d')).text).toContain('at most 30 days');
     expect((await refused('"Lunch?" a | b --closes 2020-01-01 09:00')).text).toContain('has already passed');
@@ -63,6 +64,12 @@ describe('Slack: quick polls', () => {
     expect(poll.call.args['text']).toBe('Poll: Where shall we eat on Friday? (0 responses)');
     const blocks = blocksOf(poll.call);
     for (const label of ['pizza', 'sushi', 'tacos', 'Close poll', 'POLL-1', 'not even its creator']) expect(blocks).toContain(label);
+
+    // The largest poll allowed stays within Block Kit's limits (checked after each test).
+    const options = Array.from({ length: 10 }, (_, i) => `${i} ${'o'.repeat(73)}`).join(' | ');
+    expect((await command(h, '/poll', `"${'q'.repeat(299)}?" ${options}`)).text).toBe('');
+    await h.slack.waitFor((c) => c.filter((x) => x.method === 'chat.postMessage').length === 2, 15_000, 'the largest poll');
+    expect(blocksOf(h.slack.of('chat.postMessage')[1])).toContain('"value":"POLL-2 10"');
   });
 
   it('counts 50 people voting at once exactly once each, and updates the summary a handful of times', async () => {

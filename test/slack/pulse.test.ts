@@ -68,6 +68,7 @@ describe('Slack: the anonymous team pulse', () => {
   /** The private answer to /pulse: its text, and its blocks when it has more to show. */
   const command = async (h: SlackHarness, who: Who, text: string) => {
     const json = (await postSigned(h.base, slashCommand({ command: '/pulse', text, user_id: PEOPLE[who], channel_id: `D0${who.toUpperCase()}` }), FORM)).json as { text: string; blocks?: unknown[] } | undefined;
+    if (json) expect(messageProblems(json)).toEqual([]);
     return json?.text === 'Pulse results' ? JSON.stringify(json.blocks) : (json?.text ?? '');
   };
   const asksTo = (calls: SlackCall[], user: string) => calls.filter((c) => c.method === 'chat.postMessage' && c.args['channel'] === user && String(c.args['text']).includes('short questions'));

@@ -6,6 +6,8 @@ import { RATING_LABELS, type PollState } from './poll-model.js';
 export const POLL_KEY = (id: string) => `poll.${id}`;
 export const VOTE_ACTION = 'poll.vote';
 export const CLOSE_ACTION = 'poll.close';
+/** The longest question shown as a header. */
+const HEADER_MAX = 140;
 /** Buttons per row: five keeps every Teams action set within its six actions. */
 const PER_ROW = 5;
 
@@ -67,10 +69,9 @@ export function pollMessage(state: PollState, roster: Roster): Message {
   const creator = roster.handle(poll.creator);
   const people: Record<string, PersonHandle> = { [creator.key]: creator.handle };
   const open = state.status === 'open';
-  const blocks: Block[] = [
-    { type: 'header', text: `${poll.kind === 'rating' ? '⭐' : '📊'} ${poll.question}` },
-    { type: 'section', text: summary(state, !open) },
-  ];
+  const title = `${poll.kind === 'rating' ? '⭐' : '📊'} ${poll.question}`;
+  // Headers are short on every platform (Slack: 150): a longer question is a bold section instead.
+  const blocks: Block[] = [title.length <= HEADER_MAX ? { type: 'header', text: title } : { type: 'section', text: `**${escapeText(title)}**` }, { type: 'section', text: summary(state, !open) }];
   if (open) blocks.push(...buttonRows(state));
   let when: string;
   if (open) when = `closes ${timeToken(poll.closesAt)}`;

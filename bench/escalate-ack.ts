@@ -16,7 +16,7 @@ import { FakeSlack } from '../test/support/fake-slack.js';
 import { sign, SIGNING_SECRET, slashCommand } from '../test/support/slack-requests.js';
 import { freePort } from '../src/store/local-redis.js';
 import { connectRedis } from '../src/store/redis.js';
-import { benchRedis, deleteKeys, median, percentile, print, ready, start, stop } from './support.js';
+import { benchRedis, deleteKeys, median, percentile, print, ready, start, startShiftlead, stop } from './support.js';
 
 const { values: args } = parseArgs({ options: { rate: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '2' } } });
 const RATE = Number(args.rate);
@@ -61,17 +61,7 @@ try {
   servers.bolt = { base: `http://127.0.0.1:${boltPort}`, child: start('bench/bare-bolt.ts', { PORT: String(boltPort), SLACK_SIGNING_SECRET: SIGNING_SECRET }) };
   servers.shiftlead = {
     base: `http://127.0.0.1:${shiftleadPort}`,
-    child: start('src/main.ts', {
-      PORT: String(shiftleadPort),
-      REDIS_URL: redis.url,
-      SHIFTLEAD_PREFIX: prefix,
-      SHIFTLEAD_CONFIG: 'shiftlead.example.yaml',
-      SHIFTLEAD_CONSOLE: 'off',
-      LOG_LEVEL: 'error',
-      SLACK_BOT_TOKEN: 'xoxb-1-bench',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: apiUrl,
-    }),
+    child: startShiftlead({ port: shiftleadPort, redisUrl: redis.url, prefix, slackApiUrl: apiUrl, signingSecret: SIGNING_SECRET }),
   };
   await Promise.all([ready(servers.bolt.base), ready(servers.shiftlead.base)]);
   print(`/escalate ack latency at ${RATE} requests/s for ${SECONDS} s, ${ROUNDS} rounds each, alternating (after a 2 s warm-up of each)`);

@@ -17,7 +17,7 @@ import { RedisPollStore } from '../src/store/polls.js';
 import { connectRedis } from '../src/store/redis.js';
 import { FakeSlack } from '../test/support/fake-slack.js';
 import { buttonPress, interaction, sign, SIGNING_SECRET, slashCommand } from '../test/support/slack-requests.js';
-import { deleteKeys, median, percentile, print, ready, start, stop, waitUntil } from './support.js';
+import { deleteKeys, median, percentile, print, ready, startShiftlead, stop, waitUntil } from './support.js';
 
 const { values: args } = parseArgs({
   options: { votes: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '32' }, rounds: { type: 'string', default: '3' } },
@@ -48,17 +48,7 @@ async function endToEnd(url: string): Promise<void> {
   const prefix = `bench${randomUUID().slice(0, 8)}`;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = start('src/main.ts', {
-    PORT: String(port),
-    REDIS_URL: url,
-    SHIFTLEAD_PREFIX: prefix,
-    SHIFTLEAD_CONFIG: 'shiftlead.example.yaml',
-    SHIFTLEAD_CONSOLE: 'off',
-    LOG_LEVEL: 'error',
-    SLACK_BOT_TOKEN: 'xoxb-1-bench',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: apiUrl,
-  });
+  const child = startShiftlead({ port, redisUrl: url, prefix, slackApiUrl: apiUrl, signingSecret: SIGNING_SECRET });
   const redis = await connectRedis(url, 'queue');
   const post = async (body: string) => {
     const sent = performance.now();

@@ -65,3 +65,18 @@ export async function ready(base: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Starts `npm start`'s main.ts with Slack configured against a fake Web API, no console, quiet logs. */
+export function startShiftlead(options: { port: number; redisUrl: string; prefix: string; slackApiUrl: string; signingSecret: string }): ChildProcess {
+  return start('src/main.ts', {
+    PORT: String(options.port),
+    REDIS_URL: options.redisUrl,
+    SHIFTLEAD_PREFIX: options.prefix,
+    SHIFTLEAD_CONFIG: 'shiftlead.example.yaml',
+    SHIFTLEAD_CONSOLE: 'off',
+    LOG_LEVEL: 'error',
+    SLACK_BOT_TOKEN: 'xoxb-1-bench',
+    SLACK_SIGNING_SECRET: options.signingSecret,
+    SLACK_API_URL: options.slackApiUrl,
+  });
+}

@@ -2,7 +2,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisAuditLog } from '../../src/store/audit.js';
 import { RedisListeningSamples } from '../../src/store/metric-samples.js';
-import { messageProblems, viewProblems } from '../support/block-kit.js';
 import { fastSlaConfig } from '../support/configs.js';
 import type { SlackCall } from '../support/fake-slack.js';
 import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
@@ -22,10 +21,7 @@ describe('Slack: CSAT after an escalation is resolved', () => {
   async function harness(config = fastSlaConfig()): Promise<SlackHarness> {
     const h = await startSlackHarness({ config });
     cleanups.push(async () => {
-      for (const c of h.slack.calls) {
-        if (['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(c.method)) expect(messageProblems(c.args), c.method).toEqual([]);
-        if (c.method === 'views.open') expect(viewProblems(c.args['view'] as Record<string, unknown>)).toEqual([]);
-      }
+      expect(h.payloadProblems()).toEqual([]);
       await h.close();
     });
     return h;

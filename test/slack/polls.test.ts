@@ -2,7 +2,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisListeningSamples } from '../../src/store/metric-samples.js';
 import { RedisPollStore } from '../../src/store/polls.js';
-import { messageProblems } from '../support/block-kit.js';
 import type { SlackCall } from '../support/fake-slack.js';
 import { restartRedis, startPrivateRedis } from '../support/private-redis.js';
 import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
@@ -24,7 +23,7 @@ describe('Slack: quick polls', () => {
   async function harness(options: Parameters<typeof startSlackHarness>[0] = {}): Promise<SlackHarness> {
     const h = await startSlackHarness(options);
     cleanups.push(async () => {
-      for (const c of h.slack.calls) if (['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(c.method)) expect(messageProblems(c.args), c.method).toEqual([]);
+      expect(h.payloadProblems()).toEqual([]);
       await h.close();
     });
     return h;

@@ -3,6 +3,7 @@ import { parseEnv } from '../../src/config/env.js';
 import type { TeamConfig } from '../../src/config/team-config-schema.js';
 import type { AppOptions } from '../../src/app.js';
 import { startTestApp } from './app.js';
+import { messageProblems, viewProblems } from './block-kit.js';
 import { fastSlaConfig } from './configs.js';
 import { FakeSlack } from './fake-slack.js';
 import { deletePrefix, newRedis } from './redis.js';
@@ -12,6 +13,8 @@ export interface SlackHarness {
   app: Awaited<ReturnType<typeof startTestApp>>;
   base: string;
   slack: FakeSlack;
+  /** Problems with every message and view Shiftlead sent to the Web API (Block Kit limits). */
+  payloadProblems(): string[];
   close(): Promise<void>;
 }
 
@@ -27,6 +30,13 @@ export async function startSlackHarness(
     app,
     base: `http://127.0.0.1:${app.port}`,
     slack,
+    payloadProblems() {
+      return slack.calls.flatMap((c) => {
+        if (['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(c.method)) return messageProblems(c.args).map((p) => `${c.method}: ${p}`);
+        if (['views.open', 'views.publish', 'views.update'].includes(c.method)) return viewProblems(c.args['view'] as Record<string, unknown>).map((p) => `${c.method}: ${p}`);
+        return [];
+      });
+    },
     async close() {
       await app.close();
       await slack.stop();

@@ -2,6 +2,7 @@
 import type { AppOptions } from '../../src/app.js';
 import { parseEnv } from '../../src/config/env.js';
 import type { TeamConfig } from '../../src/config/team-config-schema.js';
+import { cardProblems, cardsIn } from './adaptive-cards.js';
 import { startTestApp } from './app.js';
 import { fastSlaConfig } from './configs.js';
 import { FakeConnector } from './fake-connector.js';
@@ -13,6 +14,8 @@ export interface TeamsHarness {
   connector: FakeConnector;
   serviceUrl: string;
   send(activity: unknown): Promise<{ status: number; json: unknown; text: string }>;
+  /** Problems with every Adaptive Card Shiftlead sent to the connector or answered an invoke with. */
+  cardProblems(): string[];
   close(): Promise<void>;
 }
 
@@ -21,6 +24,7 @@ export async function startTeamsHarness(options: { config?: TeamConfig; env?: Re
   const serviceUrl = await connector.start();
   const app = await startTestApp({ env: parseEnv({ ...options.env }), config: options.config ?? fastSlaConfig(), ...options.app });
   const base = `http://127.0.0.1:${app.port}`;
+  const responses: unknown[] = [];
   return {
     app,
     base,
@@ -35,7 +39,11 @@ export async function startTeamsHarness(options: { config?: TeamConfig; env?: Re
       } catch {
         json = undefined;
       }
+      responses.push(json);
       return { status: res.status, json, text };
+    },
+    cardProblems() {
+      return [...connector.calls.flatMap((c) => cardsIn(c.body)), ...responses.flatMap((r) => cardsIn(r))].flatMap((card) => cardProblems(card));
     },
     async close() {
       await app.close();

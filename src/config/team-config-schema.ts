@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { Channels, ClockTime, Duration, Id, TimeZone, Weekday } from './config-types.js';
+import { CustomerChannels, DepartmentCsat, Pulse, pulseReferences } from './listening-schema.js';
 import { HandoffSettings, ReminderSettings, Shift, shiftReferences } from './shifts-schema.js';
 
 export const ROLES = ['agent', 'lead', 'manager'] as const;
@@ -38,8 +39,7 @@ const Department = z.strictObject({
   managers: z.array(Id).default([]),
   /** Per-severity SLA overrides for this department. */
   sla: z.record(z.string(), Sla).default({}),
-  /** Who is asked how well a resolved escalation was handled: its requester (DM), its channel or thread, or nobody. */
-  csat: z.strictObject({ afterResolve: z.enum(['requester', 'channel', 'off'], { message: 'must be requester, channel or off' }).default('requester') }).prefault({}),
+  csat: DepartmentCsat.prefault({}),
 });
 
 const Briefing = z.strictObject({
@@ -80,35 +80,6 @@ const Targets = z.strictObject({
 
 const QuietHours = z.strictObject({ start: ClockTime, end: ClockTime });
 
-/** A channel on any platform (Slack C…/G…, Teams 19:…, console #name). */
-const AnyChannel = z.string().regex(/^([CG][A-Z0-9]{2,}|19:.+@thread\.(tacv2|skype)|#[a-z0-9_-]+)$/, 'must be a Slack channel id (C0123ABCD), a Teams channel id (19:…@thread.tacv2) or a console #name');
-
-export const PULSE_QUESTION_KINDS = ['enps', 'rating', 'text'] as const;
-
-const PulseQuestion = z.strictObject({
-  kind: z.enum(PULSE_QUESTION_KINDS, { message: `must be one of ${PULSE_QUESTION_KINDS.join(', ')}` }),
-  /** The question as people read it; eNPS has a standard one. */
-  text: z.string().min(1).max(300).optional(),
-});
-
-const Pulse = z.strictObject({
-  id: Id,
-  name: z.string().min(1).max(80).optional(),
-  questions: z.array(PulseQuestion).min(1).max(10),
-  /** Who is asked: a department, or listed people; everyone when left out. */
-  who: z.strictObject({ department: Id.optional(), people: z.array(Id).min(1).optional() }).optional(),
-  /** A round every N weeks (1w–12w), counted from `start`. */
-  every: z.string().regex(/^([1-9]|1[0-2])w$/, 'must be a number of weeks, 1w to 12w (e.g. 2w)').transform((w) => Number(w.slice(0, -1))),
-  day: Weekday,
-  /** When people are asked, in each person's own time zone. */
-  at: ClockTime,
-  /** The week of the first round (any date in it); rounds repeat every `every` weeks from there. */
-  start: z.iso.date({ message: 'must be a date such as 2027-01-04' }).optional(),
-  openFor: Duration.default(3 * 86_400_000),
-  /** Results stay hidden until this many people answered: never fewer than 3 (Lattice and Culture Amp default to 5). */
-  minResponses: z.number({ error: 'must be a whole number, at least 3' }).int().min(3, 'must be at least 3: fewer answers could identify who wrote them').max(1000).default(5),
-});
-
 export const TeamConfigSchema = z
   .strictObject({
     organization: z.strictObject({ name: z.string().min(1).max(80), timezone: TimeZone }),
@@ -122,8 +93,7 @@ export const TeamConfigSchema = z
     shifts: z.array(Shift).default([]),
     reminders: ReminderSettings.prefault({}),
     handoffs: HandoffSettings.prefault({}),
-    /** Channels customers are in (Slack Connect, shared channels): CSAT for escalations raised there is asked there. */
-    customerChannels: z.array(AnyChannel).default([]),
+    customerChannels: CustomerChannels.default([]),
     pulses: z.array(Pulse).default([]),
   })
   // Cross-references run even when other parts are invalid, so that every problem is listed at once.
@@ -187,7 +157,7 @@ function crossReferences(config: Loose, ctx: Ctx): void {
     }
   });
   shiftReferences(list(config.shifts), personIds, new Set(departments.map((d) => str(d['id']))), ctx);
-  pulseReferences(config, ctx, personIds, new Set(departments.map((d) => str(d['id']))));
+  pulseReferences(list(config.pulses), config.quietHours, personIds, new Set(departments.map((d) => str(d['id']))), ctx);
   unique(list(config.pulses), 'id', 'pulses', 'id');
   const reaction = config.escalations?.reaction;
   const severity = str(reaction?.severity);
@@ -200,39 +170,6 @@ function crossReferences(config: Loose, ctx: Ctx): void {
   }
 }
 
-const minutes = (clock: unknown): number | undefined => {
-  const m = typeof clock === 'string' ? /^(\d\d):(\d\d)$/.exec(clock) : null;
-  return m ? Number(m[1]) * 60 + Number(m[2]) : undefined;
-};
-
-/** Pulses: who they ask exists, they never ask in quiet hours, and a round closes before the next. */
-function pulseReferences(config: Loose, ctx: Ctx, personIds: Set<string | undefined>, departmentIds: Set<string | undefined>): void {
-  const quiet = { start: minutes(config.quietHours?.start), end: minutes(config.quietHours?.end) };
-  list(config.pulses).forEach((pulse, i) => {
-    const who = (pulse['who'] ?? {}) as Record<string, unknown>;
-    if (who['department'] !== undefined && who['people'] !== undefined) ctx.addIssue({ code: 'custom', path: ['pulses', i, 'who'], message: 'name a department or people, not both' });
-    if (typeof who['department'] === 'string' && !departmentIds.has(who['department'])) {
-      ctx.addIssue({ code: 'custom', path: ['pulses', i, 'who', 'department'], message: `${JSON.stringify(who['department'])} is not a department in departments` });
-    }
-    (Array.isArray(who['people']) ? (who['people'] as unknown[]) : []).forEach((person, j) => {
-      if (typeof person === 'string' && !personIds.has(person)) ctx.addIssue({ code: 'custom', path: ['pulses', i, 'who', 'people', j], message: `${JSON.stringify(person)} is not a person in people` });
-    });
-    list(pulse['questions']).forEach((q, j) => {
-      if (q['kind'] !== 'enps' && q['kind'] !== undefined && q['text'] === undefined) ctx.addIssue({ code: 'custom', path: ['pulses', i, 'questions', j], message: `a ${String(q['kind'])} question needs its text` });
-    });
-    const at = minutes(pulse['at']);
-    if (at !== undefined && quiet.start !== undefined && quiet.end !== undefined) {
-      const inQuiet = quiet.start <= quiet.end ? at >= quiet.start && at < quiet.end : at >= quiet.start || at < quiet.end;
-      if (inQuiet) ctx.addIssue({ code: 'custom', path: ['pulses', i, 'at'], message: `${String(pulse['at'])} is inside quiet hours (${String(config.quietHours?.start)}–${String(config.quietHours?.end)}); pick a time outside them` });
-    }
-    const every = typeof pulse['every'] === 'number' ? pulse['every'] : undefined;
-    const openFor = typeof pulse['openFor'] === 'number' ? pulse['openFor'] : undefined;
-    if (every !== undefined && openFor !== undefined && openFor >= every * 7 * 86_400_000) {
-      ctx.addIssue({ code: 'custom', path: ['pulses', i, 'openFor'], message: `must be shorter than every (${every}w), so that a round closes before the next one` });
-    }
-  });
-}
-
 export type TeamConfig = z.infer<typeof TeamConfigSchema>;
 export type Person = TeamConfig['people'][number];
 export type Department = TeamConfig['departments'][number];
@@ -240,4 +177,3 @@ export type Severity = TeamConfig['severities'][number];
 export type Role = Person['role'];
 export type ShiftConfig = TeamConfig['shifts'][number];
 export type PulseConfig = TeamConfig['pulses'][number];
-export type PulseQuestionKind = (typeof PULSE_QUESTION_KINDS)[number];

@@ -1,6 +1,7 @@
 /** The console runs a poll and a pulse round, typed line by line into the REPL of a running app. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { exampleConfig, startTestApp } from '../support/app.js';
+import { clockAt } from '../support/clock.js';
 import { ConsoleLines } from '../support/console-lines.js';
 import { deletePrefix, newRedis } from '../support/redis.js';
 
@@ -12,8 +13,7 @@ describe('console: polls and the team pulse', () => {
 
   async function console(at?: string): Promise<ConsoleLines> {
     const terminal = new ConsoleLines();
-    const offset = at ? Date.parse(at) - Date.now() : 0;
-    const app = await startTestApp({ config: exampleConfig(), clock: { now: () => new Date(Date.now() + offset) }, console: { input: terminal.input, output: terminal.output, onExit: () => undefined } });
+    const app = await startTestApp({ config: exampleConfig(), clock: clockAt(at ? new Date(at) : new Date()), console: { input: terminal.input, output: terminal.output, onExit: () => undefined } });
     cleanups.push(async () => {
       await app.close();
       const redis = newRedis();

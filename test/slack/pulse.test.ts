@@ -12,6 +12,7 @@ import type { SlackCall } from '../support/fake-slack.js';
 import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
 import { buttonPress, interaction, postSigned, slashCommand, viewSubmission } from '../support/slack-requests.js';
 import { exampleConfig } from '../support/app.js';
+import { clockAt } from '../support/clock.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const T = 'slack-T0TEST';
@@ -51,10 +52,8 @@ describe('Slack: the anonymous team pulse', () => {
   });
 
   async function harness(at: string, lines: string[] = []): Promise<SlackHarness> {
-    // Real time moved to `at`, so that timers still fire in real seconds.
-    const offset = Date.parse(at) - Date.now();
     const log = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
-    const h = await startSlackHarness({ config: exampleConfig(), app: { clock: { now: () => new Date(Date.now() + offset) }, log } });
+    const h = await startSlackHarness({ config: exampleConfig(), app: { clock: clockAt(new Date(at)), log } });
     cleanups.push(async () => {
       expect(h.payloadProblems()).toEqual([]);
       await h.close();

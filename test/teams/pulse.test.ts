@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cardsIn } from '../support/adaptive-cards.js';
 import { exampleConfig } from '../support/app.js';
+import { clockAt } from '../support/clock.js';
 import type { ConnectorCall } from '../support/fake-connector.js';
 import { startTeamsHarness, type TeamsHarness } from '../support/teams-app.js';
 import { ANA, BEN, CARO, installedForUser, invoke, personalMessage } from '../support/teams-activities.js';
@@ -12,8 +13,7 @@ describe('Teams: the team pulse', () => {
   let h: TeamsHarness;
   beforeEach(async () => {
     // 15:00 UTC: nobody on Teams is in quiet hours.
-    const offset = Date.parse('2027-01-13T15:00:00Z') - Date.now();
-    h = await startTeamsHarness({ config: exampleConfig(), app: { clock: { now: () => new Date(Date.now() + offset) } } });
+    h = await startTeamsHarness({ config: exampleConfig(), app: { clock: clockAt(new Date('2027-01-13T15:00:00Z')) } });
     for (const user of [ANA, BEN, CARO]) await h.send(installedForUser(h.serviceUrl, user));
   });
   afterEach(async () => {

@@ -2,7 +2,8 @@
  * The anonymous team pulse: a round asks each person of a pulse's audience, by DM, its questions;
  * answers are kept without any person id. The store port is where anonymity is enforced.
  */
-import type { Person, PulseConfig, PulseQuestionKind, TeamConfig } from '../../config/team-config-schema.js';
+import type { PulseQuestionKind } from '../../config/listening-schema.js';
+import type { Person, PulseConfig, TeamConfig } from '../../config/team-config-schema.js';
 
 export const ENPS_QUESTION = 'How likely are you to recommend working on this team to a friend?';
 export const TEXT_MAX = 2_000;

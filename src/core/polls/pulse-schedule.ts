@@ -34,7 +34,8 @@ export function askInstant(pulse: PulseConfig, zone: string, monday: string): Da
 /** A scheduled round closes `openFor` after the last person in it was asked. */
 export function roundClosesAt(pulse: PulseConfig, config: TeamConfig, monday: string): Date {
   const asks = audience(pulse, config).map((p) => askInstant(pulse, p.timezone, monday).getTime());
-  return new Date(Math.max(...asks, 0) + pulse.openFor);
+  const last = asks.length > 0 ? Math.max(...asks) : askInstant(pulse, config.organization.timezone, monday).getTime();
+  return new Date(last + pulse.openFor);
 }
 
 /** Every person's ask in [from, to), for every pulse. */

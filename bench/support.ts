@@ -1,15 +1,17 @@
-/** What the benchmarks share: Redis (found or started like the app does), cleanup, statistics, output. */
+/**
+ * What the benchmarks share: a private Redis each (never the shared one), child processes (the
+ * app, baselines), Redis command counts, process CPU and memory from /proc, statistics, output.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ensureRedis, type LocalRedis } from '../src/store/local-redis.js';
+import { readFile, readdir } from 'node:fs/promises';
+import type { Redis } from 'ioredis';
+import { startPrivateRedis } from '../test/support/private-redis.js';
 
 export { deleteKeys } from '../test/support/scan-delete.js';
 
-/** REDIS_URL, else 127.0.0.1:6379, else a private redis-server (stopped by the caller). */
-export async function benchRedis(): Promise<LocalRedis> {
-  return ensureRedis({ url: process.env['REDIS_URL'], dataDir: await mkdtemp(join(tmpdir(), 'shiftlead-bench-')), persistence: false });
+/** A redis-server of the bench's own, on a free port, no persistence; `cleanup` stops it and removes its files. */
+export async function benchRedis(): Promise<{ url: string; cleanup: () => Promise<void> }> {
+  return startPrivateRedis(false);
 }
 
 export function median(values: number[]): number {
@@ -21,6 +23,11 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
+
+/** "median (min–max)" of a series. */
+export function spread(values: number[], digits = 2): string {
+  return `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 }
 
 export async function waitUntil(check: () => boolean, timeoutMs = 120_000): Promise<void> {
@@ -35,40 +42,113 @@ export function print(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-/** Runs a TypeScript entry point (src/main.ts, a bare app) as a child process with only `env`. */
-export function start(entry: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry], {
+/** Commands Redis executed since the last `CONFIG RESETSTAT`, by name (those run inside scripts included). */
+export async function commandStats(redis: Redis): Promise<{ total: number; scripts: number; byCommand: Map<string, number> }> {
+  const info = await redis.info('commandstats');
+  const byCommand = new Map<string, number>();
+  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) byCommand.set(m[1] as string, Number(m[2]));
+  // The probe's own INFO and CONFIG RESETSTAT are not the work measured.
+  byCommand.delete('info');
+  byCommand.delete('config|resetstat');
+  const total = [...byCommand.values()].reduce((a, b) => a + b, 0);
+  const scripts = (byCommand.get('evalsha') ?? 0) + (byCommand.get('eval') ?? 0);
+  return { total, scripts, byCommand };
+}
+
+/** CPU time the Redis server has used so far (user + system, all its threads), in ms. */
+export async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const get = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return (get('used_cpu_sys') + get('used_cpu_user')) * 1000;
+}
+
+/** CPU time (user + system) a process has used, in ms (Linux /proc; clock ticks of 10 ms). */
+export async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of /proc/<pid>/stat (utime, stime), counted from field 3 after the name.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The resident memory of a process and all its descendants, in MiB, and how many processes. */
+export async function treeRss(pid: number): Promise<{ mib: number; processes: number }> {
+  const parents = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    if (!stat) continue;
+    parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i += 1) for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  let kib = 0;
+  for (const p of tree) {
+    const status = await readFile(`/proc/${p}/status`, 'utf8').catch(() => '');
+    kib += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  }
+  return { mib: kib / 1024, processes: tree.length };
+}
+
+/**
+ * Runs a command as a child process with only `env` (plus PATH and HOME), in its own process
+ * group so that `stop` ends whatever it starts too (npm → sh → tsx → node). stdout is piped when
+ * asked (a child that prints where it listens), else ignored.
+ */
+export function launch(command: string, argv: string[], env: Record<string, string>, stdout: 'pipe' | 'ignore' = 'ignore'): ChildProcess {
+  return spawn(command, argv, {
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', SHIFTLEAD_ENV_FILE: '', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', stdout, 'inherit'],
+    detached: true,
   });
 }
 
-/** Stops a child started with `start` (SIGTERM) and waits for it. */
-export async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await new Promise((done) => child.once('exit', done));
+/** Runs a TypeScript entry point (src/main.ts, a bare app) with tsx. */
+export function start(entry: string, env: Record<string, string>): ChildProcess {
+  return launch(process.execPath, ['--import', 'tsx', entry], env);
 }
 
-/** Waits until a server answers on /slack/events (401 to an unsigned request). */
-export async function ready(base: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+/** Stops a child started here (SIGTERM to its group; SIGKILL after 10 s) and waits for it. */
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  const group = -(child.pid as number);
+  process.kill(group, 'SIGTERM');
+  const timer = setTimeout(() => process.kill(group, 'SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Waits until a server answers on /slack/events (401 to an unsigned request); returns the ms since `since`. */
+export async function ready(base: string, since = performance.now()): Promise<number> {
   for (;;) {
     try {
-      // Unsigned: both answer 401 once they listen.
+      // Unsigned: every server answers 401 once it listens.
       const res = await fetch(`${base}/slack/events`, { method: 'POST', body: 'x' });
-      if (res.status === 401) return;
+      await res.arrayBuffer();
+      if (res.status === 401) return performance.now() - since;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${base} did not start`);
-    await new Promise((r) => setTimeout(r, 100));
+    if (performance.now() - since > 60_000) throw new Error(`${base} did not start`);
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
-/** Starts `npm start`'s main.ts with Slack configured against a fake Web API, no console, quiet logs. */
-export function startShiftlead(options: { port: number; redisUrl: string; prefix: string; slackApiUrl: string; signingSecret: string }): ChildProcess {
-  return start('src/main.ts', {
+export interface ShiftleadOptions {
+  port: number;
+  redisUrl: string;
+  prefix: string;
+  slackApiUrl: string;
+  signingSecret: string;
+  /** Production's way, `node dist/main.js` (built first), instead of `npm start`'s tsx. */
+  compiled?: boolean;
+  /** More environment (SHIFTLEAD_ROLE, …). */
+  env?: Record<string, string>;
+}
+
+/** The environment main.ts runs with in benches: Slack against a fake Web API, no console, quiet logs. */
+export function shiftleadEnv(options: ShiftleadOptions): Record<string, string> {
+  return {
     PORT: String(options.port),
     REDIS_URL: options.redisUrl,
     SHIFTLEAD_PREFIX: options.prefix,
@@ -78,5 +158,11 @@ export function startShiftlead(options: { port: number; redisUrl: string; prefix
     SLACK_BOT_TOKEN: 'xoxb-1-bench',
     SLACK_SIGNING_SECRET: options.signingSecret,
     SLACK_API_URL: options.slackApiUrl,
-  });
+    ...options.env,
+  };
+}
+
+/** Starts main.ts (or dist/main.js) with `shiftleadEnv`. */
+export function startShiftlead(options: ShiftleadOptions): ChildProcess {
+  return options.compiled ? launch(process.execPath, ['dist/main.js'], shiftleadEnv(options)) : start('src/main.ts', shiftleadEnv(options));
 }

@@ -152,7 +152,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       await reload(config);
       return { ok: true, summary: `${config.people.length} people, ${config.departments.length} departments, ${config.shifts.length} shifts` };
     };
-    const { features, escalations, rules } = buildModules({ redis, prefix, queues, clock, settings, reach, log, replan, reloadConfig });
+    const pacing = (kind: PlatformKind) => platforms.get(kind)?.pacing;
+    const { features, escalations, rules } = buildModules({ redis, prefix, queues, clock, settings, reach, log, replan, reloadConfig, pacing });
     const { interactions } = features;
     interactions.onActor((actor) => seen(actor.platform)(actor.tenant));
     // Planning thousands of occurrences is background work: its own connection, without the
@@ -193,6 +194,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         metrics,
         log,
         platforms: (kind) => platforms.get(kind),
+        queues,
         enqueue: (deliveries) => new QueueOutbox(queues).enqueue(deliveries),
         features,
         schedules,

@@ -3,6 +3,8 @@
  * what this returns; adding a feature means adding it here, never a branch in app.ts.
  */
 import type { Redis } from 'ioredis';
+import type { PlatformKind } from './chat/message.js';
+import type { PacingRules } from './chat/platform.js';
 import { adminFeature, type ReloadResult } from './core/admin/feature.js';
 import { escalationsFeature } from './core/escalations/feature.js';
 import { isBreached } from './core/escalations/model.js';
@@ -19,6 +21,7 @@ import type { Settings } from './core/settings.js';
 import { ShiftContext } from './core/shifts/context.js';
 import { shiftsFeature } from './core/shifts/feature.js';
 import type { EscalationSnapshot } from './core/shifts/model.js';
+import { OutboxGate } from './jobs/outbox/gate.js';
 import { QueueOutbox } from './jobs/outbox/outbox.js';
 import type { Queues } from './jobs/queues.js';
 import { QueueTimers } from './jobs/timers.js';
@@ -45,6 +48,8 @@ export interface ModuleInfra {
   replan: () => Promise<void>;
   /** Re-reads and applies the team configuration file. */
   reloadConfig: () => Promise<ReloadResult>;
+  /** Each platform's rate limits: the outbox reserves send times as it queues (gate.ts). */
+  pacing: (kind: PlatformKind) => PacingRules | undefined;
 }
 
 export interface Modules {
@@ -56,7 +61,7 @@ export interface Modules {
 
 export function buildModules(infra: ModuleInfra): Modules {
   const { redis, prefix, queues, clock, settings, reach, log } = infra;
-  const outbox = new QueueOutbox(queues);
+  const outbox = new QueueOutbox(queues, { gate: new OutboxGate(redis, prefix), pacing: infra.pacing });
   const timers = new QueueTimers(queues, clock);
 
   const rules = settings.derive((s) => new EscalationRules(s.config, s.roster));

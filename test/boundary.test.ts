@@ -1,4 +1,4 @@
-/** The core stays pure: no chat SDK, no queue library, no Redis client under src/core. */
+/** The core stays pure: no chat SDK, no queue library, no Redis client under src/core; src imports nothing outside src. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +35,15 @@ describe('architecture boundaries', () => {
     const offenders = files(root)
       .filter((f) => !f.includes('/platforms/teams/'))
       .flatMap((f) => imports(f).filter((i) => /^(botbuilder|botframework)/.test(i)).map((i) => `${f}: ${i}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps src self-contained, so that npm run build (rootDir src) compiles what production runs', () => {
+    const offenders = files(root).flatMap((f) =>
+      imports(f)
+        .filter((i) => i.startsWith('.') && !join(f, '..', i).startsWith(root))
+        .map((i) => `${f}: ${i}`),
+    );
     expect(offenders).toEqual([]);
   });
 

@@ -30,6 +30,18 @@ export const DeliveryTarget = z.discriminatedUnion('kind', [
 ]);
 export type DeliveryTarget = z.infer<typeof DeliveryTarget>;
 
+/**
+ * Which line a delivery waits in when a platform's rate limit is the bottleneck.
+ *
+ * - `interactive` (the default): something a person is waiting for or must act on now — cards,
+ *   confirmations, SLA reminders, handoffs. Goes first.
+ * - `bulk`: traffic sent to many at once that nobody is waiting for — briefings, pulses, reports,
+ *   nudges, reminder fan-outs. Uses whatever the interactive line leaves: an interactive message
+ *   waits at most one pacing slot behind any number of bulk ones.
+ */
+export const DeliveryPriority = z.enum(['interactive', 'bulk']);
+export type DeliveryPriority = z.infer<typeof DeliveryPriority>;
+
 const DeliveryFields = {
   key: IdempotencyKey,
   tenant: z.string().regex(/^[A-Za-z0-9._-]+$/),
@@ -38,6 +50,8 @@ const DeliveryFields = {
   message: Message,
   /** Remember where this message landed, under this key, for replies, updates and links. */
   saveAs: MessageKey.optional(),
+  /** `bulk` for fan-outs nobody is waiting for; absent means `interactive` (see `DeliveryPriority`). */
+  priority: DeliveryPriority.optional(),
 };
 
 export const Delivery = z.strictObject({

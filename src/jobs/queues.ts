@@ -34,11 +34,20 @@ export class Queues {
     await this.get(name).add(jobName, payload, options);
   }
 
+  /** Validates a payload (throws zod's error, naming every problem). */
+  parse<N extends QueueName>(name: N, data: unknown): Payload<N> {
+    return QUEUES[name].parse(data) as Payload<N>;
+  }
+
   /** Validates and adds many jobs in one round trip. */
   async addBulk<N extends QueueName>(name: N, jobs: Array<{ name: string; data: Payload<N>; opts?: JobsOptions }>): Promise<void> {
+    await this.addParsed(name, jobs.map((j) => ({ ...j, data: this.parse(name, j.data) })));
+  }
+
+  /** Adds many jobs whose payloads `parse` accepted, in one round trip. */
+  async addParsed<N extends QueueName>(name: N, jobs: Array<{ name: string; data: Payload<N>; opts?: JobsOptions }>): Promise<void> {
     if (jobs.length === 0) return;
-    const parsed = jobs.map((j) => ({ name: j.name, data: QUEUES[name].parse(j.data), opts: j.opts ?? {} }));
-    await this.get(name).addBulk(parsed);
+    await this.get(name).addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: j.opts ?? {} })));
   }
 
   async close(): Promise<void> {

@@ -1,13 +1,14 @@
 /**
  * The worker runner: one BullMQ `Worker` per queue with Shiftlead's settings, payload validation,
- * metrics and logs. Processors receive a parsed payload and never see an invalid one.
+ * metrics and logs. Processors receive a parsed payload and never see an invalid one (checked here,
+ * or by the producer for `VALIDATED_BY_PRODUCER` queues).
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { queuePrefix } from '../store/keys.js';
-import { bullName, QUEUES, type Payload, type QueueName } from './registry.js';
+import { bullName, QUEUES, VALIDATED_BY_PRODUCER, type Payload, type QueueName } from './registry.js';
 
 export type Processor<N extends QueueName> = (data: Payload<N>, job: Job, token: string | undefined) => Promise<unknown>;
 
@@ -39,14 +40,27 @@ export interface WorkerDeps {
 export function startWorker<N extends QueueName>(name: N, processor: Processor<N>, deps: WorkerDeps): Worker {
   const settings = { ...DEFAULT_WORKER_SETTINGS, ...deps.settings };
   const log = deps.log.child({ queue: name });
+  const trusted = VALIDATED_BY_PRODUCER.has(name);
+  const parse = (data: unknown): Payload<N> => {
+    const parsed = QUEUES[name].safeParse(data);
+    if (!parsed.success) {
+      throw new UnrecoverableError(`invalid ${name} payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    return parsed.data as Payload<N>;
+  };
   const worker = new Worker(
     bullName(name),
     async (job: Job, token?: string) => {
-      const parsed = QUEUES[name].safeParse(job.data);
-      if (!parsed.success) {
-        throw new UnrecoverableError(`invalid ${name} payload: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!trusted) return processor(parse(job.data), job, token);
+      try {
+        return await processor(job.data as Payload<N>, job, token);
+      } catch (error) {
+        // A payload that did not come through the producer (added by hand): say so, once,
+        // instead of retrying whatever it broke. Checked only here, off the path of every job.
+        if (error instanceof DelayedError || error instanceof UnrecoverableError) throw error;
+        parse(job.data);
+        throw error;
       }
-      return processor(parsed.data as Payload<N>, job, token);
     },
     {
       connection: deps.connection,

@@ -11,8 +11,9 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { RedisAuditLog } from '../store/audit.js';
 import { DeliveryLog } from '../store/deliveries.js';
+import { OutboxGate } from './outbox/gate.js';
 import { createOutboxProcessor } from './outbox/process.js';
-import { Pacer } from './outbox/pacer.js';
+import type { Queues } from './queues.js';
 import type { Payload, QueueName } from './registry.js';
 import type { ScheduleEngine } from './schedules.js';
 import { startWorker, type WorkerSettings } from './worker.js';
@@ -28,6 +29,8 @@ export interface WorkerDeps {
   platforms: PlatformDirectory;
   /** Queues deliveries (the outbox's producer side). */
   enqueue: (deliveries: Delivery[]) => Promise<void>;
+  /** The queues (the outbox wakes jobs that waited for a message it delivered). */
+  queues: Queues;
   features: Features;
   schedules: ScheduleEngine;
   /** Platform events accepted at the door (Slack reactions, uninstalls), by platform. */
@@ -46,11 +49,11 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
         platforms: deps.platforms,
         enqueue: deps.enqueue,
         deliveries: new DeliveryLog(connection, prefix),
-        pacer: new Pacer(connection),
+        gate: new OutboxGate(connection, prefix),
+        queue: deps.queues.get('outbox'),
         audit: new RedisAuditLog(connection, prefix),
         metrics,
         log,
-        prefix,
       }),
       settings('outbox', { concurrency: 16 }),
     ),

@@ -1,13 +1,41 @@
 /**
  * What the outbox remembers about deliveries: where each saved message landed (for replies,
- * updates and links), which idempotency keys were delivered, and the ones that failed for good.
+ * updates and links), which idempotency keys were delivered, the ones that failed for good, and
+ * which jobs wait for a message to be delivered.
  */
 import type { Redis } from 'ioredis';
 import type { MessageRef } from '../chat/platform.js';
 import type { MessageLinks } from '../core/ports.js';
 import { tenantKeys } from './keys.js';
+import { Script } from './script.js';
 
 const SENT_TTL_SECONDS = 7 * 24 * 3600;
+
+// KEYS[1] out:sent:<key>, KEYS[2] out:refs, KEYS[3] out:versions, KEYS[4] out:wait:<saved as> (when saved)
+// ARGV[1] marker TTL (s), ARGV[2] saved as ('' for none), ARGV[3] its MessageRef JSON,
+// ARGV[4] the message an update replaced ('' for none), ARGV[5] the version it set
+// Returns the ids of the jobs that waited for the saved message (released: the caller promotes them).
+const MARK_SENT = new Script(`
+redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
+if ARGV[4] ~= '' and tonumber(ARGV[5]) > tonumber(redis.call('HGET', KEYS[3], ARGV[4]) or '-1') then
+  redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
+end
+if ARGV[2] == '' then return {} end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+local waiting = redis.call('SMEMBERS', KEYS[4])
+if #waiting > 0 then redis.call('DEL', KEYS[4]) end
+return waiting
+`);
+
+// KEYS[1] out:refs, KEYS[2] out:wait:<message key>
+// ARGV[1] the message key, ARGV[2] the waiting job's id, ARGV[3] how long to remember it (ms)
+// Returns 1 when the message was delivered meanwhile (nothing recorded), else 0.
+const WAIT_FOR = new Script(`
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 1 end
+redis.call('SADD', KEYS[2], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return 0
+`);
 
 export interface DeliveryFailure {
   key: string;
@@ -54,13 +82,30 @@ export class DeliveryLog implements MessageLinks {
     return v === null ? -1 : Number(v);
   }
 
-  /** Records a delivery atomically: the idempotency marker, and where/which version it landed. */
-  async markSent(tenant: string, key: string, saved?: { messageKey: string; ref: MessageRef }, update?: { messageKey: string; version: number }): Promise<void> {
+  /**
+   * Records a delivery, in one atomic step: the idempotency marker, where it landed (when saved),
+   * the version an update set. Returns the ids of the outbox jobs that waited for the saved
+   * message; they are released (no longer recorded) and the caller wakes them.
+   */
+  async markSent(tenant: string, key: string, saved?: { messageKey: string; ref: MessageRef }, update?: { messageKey: string; version: number }): Promise<string[]> {
     const k = this.keys(tenant);
-    const tx = this.redis.multi().set(k.outSent(key), '1', 'EX', SENT_TTL_SECONDS);
-    if (saved) tx.hset(k.outRefs, saved.messageKey, JSON.stringify(saved.ref));
-    if (update) tx.hset(k.outVersions, update.messageKey, String(update.version));
-    await tx.exec();
+    if (!saved && !update) {
+      await this.redis.set(k.outSent(key), '1', 'EX', SENT_TTL_SECONDS);
+      return [];
+    }
+    const keys = [k.outSent(key), k.outRefs, k.outVersions];
+    if (saved) keys.push(k.outWaiting(saved.messageKey));
+    const args = [SENT_TTL_SECONDS, saved?.messageKey ?? '', saved ? JSON.stringify(saved.ref) : '', update?.messageKey ?? '', update?.version ?? -1];
+    return (await MARK_SENT.run(this.redis, keys, args)) as string[];
+  }
+
+  /**
+   * Records that job `jobId` waits for message `messageKey` (released by the `markSent` that
+   * saves it), unless it was delivered meanwhile: then returns true and records nothing.
+   */
+  async waitFor(tenant: string, messageKey: string, jobId: string, forMs: number): Promise<boolean> {
+    const k = this.keys(tenant);
+    return (await WAIT_FOR.run(this.redis, [k.outRefs, k.outWaiting(messageKey)], [messageKey, jobId, Math.ceil(forMs)])) === 1;
   }
 
   /** Records a permanent failure once; returns false when it was already recorded. */

@@ -14,8 +14,13 @@
  *   <p>:{<tenant>}:out:versions            hash    message key → last version delivered by an update
  *   <p>:{<tenant>}:out:sent:<key>          string  idempotency marker of a delivered outbox job (7 days)
  *   <p>:{<tenant>}:out:failed              hash    idempotency key → failure JSON (permanent failures)
- *   <p>:{<tenant>}:pace-tenant             hash    tenant-wide token buckets
- *   <p>:{<tenant>}:pace:<conversation>     hash    per-conversation token buckets
+ *   <p>:{<tenant>}:out:wait:<message key>  set     outbox job ids waiting for that message to be delivered
+ *   <p>:{<tenant>}:pace-tenant             hash    tenant-wide buckets: g<j> (next send time, ms), blocked (ms)
+ *   <p>:{<tenant>}:pace-tenant-held        zset    interactive delivery key → reserved send time (ms)
+ *   <p>:{<tenant>}:pace-tenant-bulk        zset    bulk delivery key → reserved send time (ms)
+ *   <p>:{<tenant>}:pace:<conversation>     hash    per-conversation buckets, as pace-tenant
+ *   <p>:{<tenant>}:pace-held:<conversation> zset   per-conversation reservations, as pace-tenant-held
+ *   <p>:{<tenant>}:pace-bulk:<conversation> zset   per-conversation reservations, as pace-tenant-bulk
  *   <p>:{<tenant>}:draft:<id>              string  form draft (prefill too large for the platform), 1 h
  *   <p>:{<tenant>}:teams:refs              hash    Teams conversation references by scope key
  *   <p>:{<tenant>}:poll:seq                string  last poll number (INCR)
@@ -66,8 +71,13 @@ export function tenantKeys(prefix: string, tenant: string) {
     outVersions: `${base}:out:versions`,
     outSent: (key: string) => `${base}:out:sent:${key}`,
     outFailed: `${base}:out:failed`,
+    outWaiting: (messageKey: string) => `${base}:out:wait:${messageKey}`,
     paceTenant: `${base}:pace-tenant`,
+    paceTenantHeld: `${base}:pace-tenant-held`,
+    paceTenantBulk: `${base}:pace-tenant-bulk`,
     paceConversation: (conversation: string) => `${base}:pace:${conversation}`,
+    paceConversationHeld: (conversation: string) => `${base}:pace-held:${conversation}`,
+    paceConversationBulk: (conversation: string) => `${base}:pace-bulk:${conversation}`,
     draft: (id: string) => `${base}:draft:${id}`,
     teamsRefs: `${base}:teams:refs`,
     pollSeq: `${base}:poll:seq`,

@@ -52,7 +52,15 @@ describe('outbox across processes', () => {
     // Two tokens of burst, then four per second: 12 messages need at least (12 - 2) / 4 = 2.5 s.
     const pacing: PacingRules = { conversation: [{ capacity: 2, perSecond: 4 }], tenant: [] };
     const env = { REDIS_URL: redisUrl(), PREFIX: prefix, RECORDER_URL: url, PACING: JSON.stringify(pacing) };
-    children.push(...(await Promise.all([runTs(WORKER, env, 'ready'), runTs(WORKER, env, 'ready')])));
+    // Both tracked even if one fails to start, so that afterEach stops the other.
+    const started = await Promise.allSettled([runTs(WORKER, env, 'ready'), runTs(WORKER, env, 'ready')]);
+    for (const s of started) if (s.status === 'fulfilled') children.push(s.value);
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
+    // Warm both processes up first (their first request pays for connections and compilation),
+    // so that the spacing measured below is the pacing's, not a cold start's.
+    await outbox.enqueue(Array.from({ length: 4 }, (_, i) => delivery(`warm-${i}`, `C0WARM${i}`)));
+    await recorder.waitFor((r) => r.filter((x) => x.answered).length === 4, 20_000);
+    recorder.requests.splice(0);
 
     await outbox.enqueue(Array.from({ length: 12 }, (_, i) => delivery(`pace-${i}`, 'C0BUSY')));
     await outbox.enqueue(Array.from({ length: 2 }, (_, i) => delivery(`other-${i}`, 'C0QUIET')));

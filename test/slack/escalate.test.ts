@@ -4,7 +4,7 @@ import { RedisAuditLog } from '../../src/store/audit.js';
 import { messageProblems, viewProblems } from '../support/block-kit.js';
 import type { SlackCall } from '../support/fake-slack.js';
 import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
-import { buttonPress, interaction, postSigned, slashCommand, viewSubmission } from '../support/slack-requests.js';
+import { buttonPress, ESCALATION_VALUES, interaction, postSigned, slashCommand, viewSubmission } from '../support/slack-requests.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const ANA = 'U0ANALIMA';
@@ -36,14 +36,7 @@ describe('Slack: /escalate end to end', () => {
 
   const submit = (view: Record<string, unknown>, values: Record<string, Record<string, unknown>>, user = ANA) => postSigned(h.base, interaction(viewSubmission(user, view, values)), FORM);
 
-  const goodValues = {
-    customer: { type: 'plain_text_input', value: 'Acme Corp' },
-    ticket: { type: 'url_text_input', value: 'https://help.example.com/tickets/4411' },
-    severity: { type: 'static_select', selected_option: { value: 'P1' } },
-    department: { type: 'static_select', selected_option: { value: 'billing' } },
-    summary: { type: 'plain_text_input', value: 'Checkout fails for Acme' },
-    details: { type: 'plain_text_input', value: 'Card payments time out since 09:12.' },
-  };
+  const goodValues = ESCALATION_VALUES;
 
   it('acks /escalate and opens the form with the command text prefilled', async () => {
     const view = await openForm('Checkout fails for Acme');

@@ -75,6 +75,16 @@ export function buttonPress(user: string, actionId: string, value: string, messa
   };
 }
 
+/** A valid escalation form, as Slack sends its state back (block id → value). */
+export const ESCALATION_VALUES = {
+  customer: { type: 'plain_text_input', value: 'Acme Corp' },
+  ticket: { type: 'url_text_input', value: 'https://help.example.com/tickets/4411' },
+  severity: { type: 'static_select', selected_option: { value: 'P1' } },
+  department: { type: 'static_select', selected_option: { value: 'billing' } },
+  summary: { type: 'plain_text_input', value: 'Checkout fails for Acme' },
+  details: { type: 'plain_text_input', value: 'Card payments time out since 09:12.' },
+};
+
 /** A view_submission for a view the bot opened (as recorded by the fake Web API). */
 export function viewSubmission(user: string, view: Record<string, unknown>, values: Record<string, Record<string, unknown>>): Record<string, unknown> {
   const state: Record<string, Record<string, unknown>> = {};

@@ -3,37 +3,44 @@
  * idempotency key as far as the platform allows (the marker is written right after the platform
  * accepts, so only a crash in that instant can repeat a message).
  *
- * - pacing: a token from the conversation's and the tenant's buckets, or wait (not an attempt);
+ * - one gate script per attempt (gate.ts): duplicate, stale, waiting for a message, waiting for
+ *   a reserved send time, or send;
+ * - waiting is not an attempt: the job is delayed to its reserved time, or parked until the
+ *   message it needs is delivered (whose `markSent` releases it) — nothing polls;
  * - 429: block the scope for Retry-After and wait (not an attempt, counted as rate-limited);
  * - transient errors: thrown, so BullMQ retries with exponential backoff and jitter;
  * - permanent errors: recorded once, then `UnrecoverableError` so the job is never retried.
+ *
+ * Payloads are validated by the producer (`Queues.addBulk`), not again on every attempt.
  */
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { Delivery } from '../../chat/delivery.js';
 import { ChatError, RateLimitedError } from '../../chat/errors.js';
-import type { ChatPlatform, MessageRef, PlatformDirectory } from '../../chat/platform.js';
+import type { ChatPlatform, MessageRef, PacingRules, PlatformDirectory } from '../../chat/platform.js';
 import type { AuditLog } from '../../core/ports.js';
 import type { Logger } from '../../log.js';
 import type { Metrics } from '../../metrics.js';
 import type { DeliveryLog } from '../../store/deliveries.js';
-import { tenantKeys } from '../../store/keys.js';
-import type { Pacer, PaceScope } from './pacer.js';
-import { linkedKeys, resolveLinks } from './resolve-links.js';
+import type { OutboxGate, Verdict } from './gate.js';
+import { resolveLinks } from './resolve-links.js';
 
 /** How long a delivery waits for the message it replies to, updates or links to. */
 export const DEPENDENCY_WAIT_MS = 30 * 60_000;
-const DEPENDENCY_RETRY_MS = 250;
+/** Waits for a reserved slot up to this long happen in memory, by up to `MAX_SLEEPERS` jobs at once. */
+const SHORT_WAIT_MS = 250;
+const MAX_SLEEPERS = 8;
 
 export interface OutboxDeps {
   platforms: PlatformDirectory;
   /** Queues deliveries (a failed delivery's fallbacks). */
   enqueue: (deliveries: Delivery[]) => Promise<void>;
   deliveries: DeliveryLog;
-  pacer: Pacer;
+  gate: OutboxGate;
+  /** The outbox queue, to wake jobs released by a delivery. */
+  queue: Queue;
   audit: AuditLog;
   metrics: Metrics;
   log: Logger;
-  prefix: string;
 }
 
 /** Failures that mean "this person or conversation cannot be reached": a delivery's fallbacks go instead. */
@@ -51,30 +58,21 @@ class PermanentFailure extends Error {
   }
 }
 
-async function later(job: Job, token: string | undefined, ms: number): Promise<never> {
-  // Waiting is not a failed attempt: the job goes back to the delayed set for `ms`.
-  await job.moveToDelayed(Date.now() + Math.max(1, Math.ceil(ms)) + Math.floor(Math.random() * 50), token);
+async function later(job: Job, token: string | undefined, at: number): Promise<never> {
+  // Waiting is not a failed attempt: the job goes back to the delayed set until `at`.
+  await job.moveToDelayed(Math.ceil(at), token);
   throw new DelayedError();
 }
 
 export function createOutboxProcessor(deps: OutboxDeps) {
   const { deliveries, metrics } = deps;
-
-  async function refOrWait(job: Job, token: string | undefined, tenant: string, key: string): Promise<MessageRef> {
-    const ref = await deliveries.ref(tenant, key);
-    if (ref) return ref;
-    if (Date.now() - job.timestamp > DEPENDENCY_WAIT_MS) {
-      throw new PermanentFailure('missing_message', `message "${key}" was never delivered`);
-    }
-    return later(job, token, DEPENDENCY_RETRY_MS);
-  }
-
-  function scopes(platform: ChatPlatform, d: Delivery, conversation: string | undefined): PaceScope[] {
-    const k = tenantKeys(deps.prefix, d.tenant);
-    const out: PaceScope[] = [{ key: k.paceTenant, buckets: platform.pacing.tenant }];
-    if (conversation !== undefined) out.unshift({ key: k.paceConversation(conversation), buckets: platform.pacing.conversation });
-    return out;
-  }
+  /**
+   * Saved messages this process is delivering right now (`<tenant> <message key>` → settles when
+   * the attempt ends). A confirmation queued with its card usually runs beside it here: it waits
+   * for that attempt in memory instead of parking in Redis and being woken again.
+   */
+  const inFlight = new Map<string, Promise<void>>();
+  let sleepers = 0;
 
   async function recordPermanent(d: Delivery, code: string, message: string): Promise<void> {
     const first = await deliveries.recordFailure(d.tenant, { key: d.key, code, message, at: new Date().toISOString() });
@@ -84,63 +82,101 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     await deps.audit.append(d.tenant, { actor: 'shiftlead', at: new Date().toISOString(), type: 'outbox.failed', subject: d.key, detail: `${code}: ${message}` });
   }
 
+  /** Wakes jobs now rather than at their delay (released waiters; a job whose message came meanwhile). */
+  async function wake(ids: string[]): Promise<void> {
+    const backend = deps.queue.getBackend();
+    // A job that is no longer delayed (already woken, or removed) needs nothing.
+    await Promise.all(ids.map((id) => backend.promote(id).catch(() => undefined)));
+  }
+
+  /**
+   * Asks the gate, and handles here what is cheaper to wait out in memory than through Redis: a
+   * message this process is delivering right now, and a reserved slot a few ms away (a BullMQ
+   * delay costs Redis ~40 commands; a few jobs may sleep here instead).
+   */
+  async function decide(d: Delivery, job: Job, pacing: PacingRules): Promise<Verdict> {
+    let firstRun = job.attemptsStarted <= 1;
+    const awaited = new Set<string>();
+    for (let round = 0; ; round += 1) {
+      const verdict = await deps.gate.open(d, pacing, firstRun);
+      if (round >= 5) return verdict;
+      if (verdict.kind === 'missing') {
+        const local = inFlight.get(`${d.tenant} ${verdict.messageKey}`);
+        if (!local || awaited.has(verdict.messageKey)) return verdict;
+        awaited.add(verdict.messageKey);
+        await local;
+      } else if (verdict.kind === 'wait' && verdict.ms <= SHORT_WAIT_MS && sleepers < MAX_SLEEPERS) {
+        metrics.outboxPaced.inc({ platform: d.platform });
+        sleepers += 1;
+        await new Promise((r) => setTimeout(r, verdict.ms)).finally(() => (sleepers -= 1));
+        firstRun = false;
+      } else {
+        return verdict;
+      }
+    }
+  }
+
+  /** Parks the job until `messageKey` is delivered (or the dependency deadline passes). */
+  async function waitForMessage(d: Delivery, job: Job, token: string | undefined, messageKey: string): Promise<never> {
+    const deadline = job.timestamp + DEPENDENCY_WAIT_MS;
+    if (Date.now() >= deadline) throw new PermanentFailure('missing_message', `message "${messageKey}" was never delivered`);
+    // Delayed first, recorded as waiting second: whoever delivers the message finds the job
+    // delayed and can wake it; if it came in between, the record says so and the job wakes itself.
+    await job.moveToDelayed(deadline, token);
+    if (await deliveries.waitFor(d.tenant, messageKey, job.id as string, deadline - Date.now() + 60_000)) await wake([job.id as string]);
+    throw new DelayedError();
+  }
+
+  async function send(platform: ChatPlatform, d: Delivery, refs: Map<string, MessageRef>): Promise<MessageRef | undefined> {
+    const target = d.target;
+    const message = refs.size > 0 ? resolveLinks(d.message, refs) : d.message;
+    switch (target.kind) {
+      case 'conversation':
+        return platform.post(d.tenant, target.conversation, message);
+      case 'thread':
+        return platform.post(d.tenant, target.conversation, message, { conversation: target.conversation, id: target.parent });
+      case 'reply': {
+        const thread = refs.get(target.to) as MessageRef;
+        return platform.post(d.tenant, thread.conversation, message, thread);
+      }
+      case 'update':
+        await platform.update(d.tenant, refs.get(target.of) as MessageRef, message);
+        return undefined;
+      case 'dm':
+        return platform.dm(d.tenant, target.user, message);
+      case 'whisper':
+        await platform.whisper(d.tenant, target.conversation, target.user, message);
+        return undefined;
+    }
+  }
+
   async function deliver(d: Delivery, job: Job, token: string | undefined): Promise<Outcome> {
     const platform = deps.platforms(d.platform);
     if (!platform) throw new PermanentFailure('no_platform', `platform "${d.platform}" is not configured here`);
-    if (await deliveries.wasSent(d.tenant, d.key)) return 'duplicate';
 
-    const target = d.target;
-    let thread: MessageRef | undefined;
-    let original: MessageRef | undefined;
-    if (target.kind === 'reply') thread = await refOrWait(job, token, d.tenant, target.to);
-    if (target.kind === 'update') {
-      original = await refOrWait(job, token, d.tenant, target.of);
-      if (target.version <= (await deliveries.deliveredVersion(d.tenant, target.of))) return 'stale-update';
-    }
-    const links = new Map<string, MessageRef>();
-    for (const key of linkedKeys(d.message)) links.set(key, await refOrWait(job, token, d.tenant, key));
-    const message = links.size > 0 ? resolveLinks(d.message, links) : d.message;
-
-    const conversation =
-      target.kind === 'conversation' || target.kind === 'thread' ? target.conversation
-      : target.kind === 'dm' ? `dm-${target.user}`
-      : target.kind === 'whisper' ? undefined
-      : (thread ?? original)?.conversation;
-    const paceScopes = scopes(platform, d, conversation);
-    const wait = await deps.pacer.take(paceScopes);
-    if (wait > 0) {
-      metrics.outboxPaced.inc({ platform: d.platform });
-      return later(job, token, wait);
+    const verdict = await decide(d, job, platform.pacing);
+    switch (verdict.kind) {
+      case 'duplicate':
+        return 'duplicate';
+      case 'stale':
+        return 'stale-update';
+      case 'missing':
+        return waitForMessage(d, job, token, verdict.messageKey);
+      case 'wait':
+        metrics.outboxPaced.inc({ platform: d.platform });
+        return later(job, token, Date.now() + verdict.ms);
+      case 'send':
+        break;
     }
 
     let saved: MessageRef | undefined;
     try {
-      switch (target.kind) {
-        case 'conversation':
-          saved = await platform.post(d.tenant, target.conversation, message);
-          break;
-        case 'thread':
-          saved = await platform.post(d.tenant, target.conversation, message, { conversation: target.conversation, id: target.parent });
-          break;
-        case 'reply':
-          saved = await platform.post(d.tenant, (thread as MessageRef).conversation, message, thread);
-          break;
-        case 'update':
-          await platform.update(d.tenant, original as MessageRef, message);
-          break;
-        case 'dm':
-          saved = await platform.dm(d.tenant, target.user, message);
-          break;
-        case 'whisper':
-          await platform.whisper(d.tenant, target.conversation, target.user, message);
-          break;
-      }
+      saved = await send(platform, d, verdict.refs);
     } catch (error) {
       if (error instanceof RateLimitedError) {
         metrics.outboxRateLimited.inc({ platform: d.platform });
-        const blocked = error.scope === 'tenant' ? paceScopes.slice(-1) : paceScopes.slice(0, 1);
-        await deps.pacer.block(blocked, error.retryAfterMs);
-        return later(job, token, error.retryAfterMs);
+        await deps.gate.block(d.tenant, error.scope, verdict.conversation, platform.pacing, error.retryAfterMs);
+        return later(job, token, Date.now() + error.retryAfterMs);
       }
       if (error instanceof ChatError && error.permanent) throw new PermanentFailure(error.code, error.message);
       const attempts = job.opts.attempts ?? 1;
@@ -149,17 +185,22 @@ export function createOutboxProcessor(deps: OutboxDeps) {
       }
       throw error;
     }
-    await deliveries.markSent(
+    const target = d.target;
+    const released = await deliveries.markSent(
       d.tenant,
       d.key,
       saved && d.saveAs ? { messageKey: d.saveAs, ref: saved } : undefined,
       target.kind === 'update' ? { messageKey: target.of, version: target.version } : undefined,
     );
+    if (released.length > 0) await wake(released);
     metrics.outboxDelivered.inc({ platform: d.platform, op: target.kind });
     return 'delivered';
   }
 
   return async function processDelivery(d: Delivery, job: Job, token: string | undefined): Promise<Outcome> {
+    const saving = d.saveAs === undefined ? undefined : `${d.tenant} ${d.saveAs}`;
+    const mine = saving !== undefined && !inFlight.has(saving) ? { saving, settle: () => {} } : undefined;
+    if (mine) inFlight.set(mine.saving, new Promise<void>((done) => (mine.settle = done)));
     try {
       const outcome = await deliver(d, job, token);
       if (outcome === 'duplicate') metrics.outboxDuplicates.inc({ platform: d.platform });
@@ -171,6 +212,11 @@ export function createOutboxProcessor(deps: OutboxDeps) {
         throw new UnrecoverableError(`${error.code}: ${error.message}`);
       }
       throw error;
+    } finally {
+      if (mine) {
+        inFlight.delete(mine.saving);
+        mine.settle();
+      }
     }
   };
 }

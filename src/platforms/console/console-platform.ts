@@ -3,7 +3,8 @@
  * printed so that `press` can find their buttons, and hands forms to the REPL to fill in.
  */
 import type { Button, Form, Message } from '../../chat/message.js';
-import type { ChatPlatform, MessageRef, PacingRules } from '../../chat/platform.js';
+import type { ChatPlatform, MessageRef } from '../../chat/platform.js';
+import { CONSOLE_PACING } from '../rate-limits.js';
 import { renderMessage } from './render.js';
 
 export const CONSOLE_TENANT = 'console-local';
@@ -21,8 +22,7 @@ export interface ConsoleOutput {
 
 export class ConsolePlatform implements ChatPlatform {
   readonly kind = 'console' as const;
-  /** A terminal has no rate limits. */
-  readonly pacing: PacingRules = { conversation: [], tenant: [] };
+  readonly pacing = CONSOLE_PACING;
   private readonly printed = new Map<string, PrintedMessage>();
   private counter = 0;
   private lastWithButtons: string | undefined;

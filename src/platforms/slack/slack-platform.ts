@@ -1,20 +1,12 @@
 /** Slack as a `ChatPlatform`: Block Kit through the Web API, one bot token per tenant. */
 import { RejectedError, ChatError } from '../../chat/errors.js';
 import type { Form, Message } from '../../chat/message.js';
-import type { ChatPlatform, MessageRef, PacingRules } from '../../chat/platform.js';
+import type { ChatPlatform, MessageRef } from '../../chat/platform.js';
+import { SLACK_PACING } from '../rate-limits.js';
 import { renderMessage, type SlackMessage } from './blocks.js';
 import type { SlackTokens } from './tokens.js';
 import { formView } from './views.js';
 import { BLOCK_PROBLEMS, slackErrorCode, type SlackClients } from './web.js';
-
-/**
- * Slack posts "one message per second per channel, short bursts allowed" and a workspace-wide
- * limit of several hundred a minute (reference/slack.md §4); chat.update is Tier 3 (50+/min).
- */
-export const SLACK_PACING: PacingRules = {
-  conversation: [{ capacity: 3, perSecond: 1 }],
-  tenant: [{ capacity: 20, perSecond: 1.5 }],
-};
 
 /** What a form carries through a modal: the feature's state and where it was opened. */
 export interface ModalMetadata {

@@ -6,23 +6,11 @@
 import type { CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
 import { BlockedError, ConversationNotFoundError, RejectedError } from '../../chat/errors.js';
 import type { Form, Message } from '../../chat/message.js';
-import type { ChatPlatform, MessageRef, PacingRules } from '../../chat/platform.js';
+import type { ChatPlatform, MessageRef } from '../../chat/platform.js';
+import { TEAMS_PACING } from '../rate-limits.js';
 import { cardActivity } from './cards.js';
 import { translateTeamsError } from './errors.js';
 import { baseConversation, type TeamsReferences } from './references.js';
-
-/**
- * Per conversation Teams allows 7 sends a second, 8 in 2 s, 60 in 30 s and 1,800 an hour (to one
- * user); per app and tenant about 30 a second (reference/teams.md §6). 7 tokens refilled at 1/s
- * keep every short window; 30 at 0.49/s keep the hourly one. The tenant bucket keeps ≤ 30 a second.
- */
-export const TEAMS_PACING: PacingRules = {
-  conversation: [
-    { capacity: 7, perSecond: 1 },
-    { capacity: 30, perSecond: 0.49 },
-  ],
-  tenant: [{ capacity: 15, perSecond: 15 }],
-};
 
 /** The part of botframework-connector's ConnectorClient used here. */
 interface ConversationsClient {

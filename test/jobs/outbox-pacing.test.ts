@@ -89,9 +89,13 @@ describe.each([
     expect(rest).toHaveLength(3);
     for (const r of rest) expect(r.at - (limited?.at ?? 0)).toBeGreaterThanOrEqual(2000);
   });
+});
 
+// The same script decides whoever reserves (its steals are unit-tested in outbox-gate.test.ts):
+// end to end once, the way the app queues.
+describe('outbox priorities', () => {
   it('puts an interactive message ahead of a conversation’s bulk backlog', async () => {
-    const { recorder, outbox, queue } = await setup({ conversation: [{ capacity: 1, perSecond: 4 }], tenant: [] }, reserveWhenQueued);
+    const { recorder, outbox, queue } = await setup({ conversation: [{ capacity: 1, perSecond: 4 }], tenant: [] }, true);
     const bulk = Array.from({ length: 20 }, (_, i) => delivery(`brief-${i}`, 'C0FLOOR', 'bulk'));
     await outbox.enqueue(bulk);
     await recorder.waitFor((r) => r.length >= 2);
@@ -106,7 +110,7 @@ describe.each([
   });
 
   it('puts an interactive message ahead of a bulk fan-out that fills the tenant’s rate', async () => {
-    const { recorder, outbox, queue } = await setup({ conversation: [], tenant: [{ capacity: 1, perSecond: 4 }] }, reserveWhenQueued);
+    const { recorder, outbox, queue } = await setup({ conversation: [], tenant: [{ capacity: 1, perSecond: 4 }] }, true);
     await outbox.enqueue(Array.from({ length: 20 }, (_, i) => delivery(`pulse-${i}`, `D0AGENT${i}`, 'bulk')));
     await recorder.waitFor((r) => r.length >= 2);
     await outbox.enqueue([delivery('card-2', 'C0SUPPORT')]);

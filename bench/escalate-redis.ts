@@ -30,8 +30,8 @@ const ANA = 'U0ANALIMA';
 
 /** Counts what Redis runs between `start` and `stop`: top-level commands and all commands. */
 async function counter(url: string) {
-  const monitor = (await connectRedis(url, 'worker', 'bench-monitor')).monitor();
-  const m = await monitor;
+  const client = await connectRedis(url, 'worker', 'bench-monitor');
+  const m = await client.monitor();
   let on = false;
   let roundTrips = 0;
   let commands = 0;
@@ -54,7 +54,10 @@ async function counter(url: string) {
       on = false;
       return { roundTrips, commands };
     },
-    close: () => m.disconnect(),
+    close: () => {
+      m.disconnect();
+      client.disconnect();
+    },
   };
 }
 

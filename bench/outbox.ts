@@ -130,13 +130,20 @@ async function startOutbox(url: string, platform: NoopPlatform) {
   };
 }
 
-/** Per delivery: messages/s, Redis commands (scripts' included), scripts, Redis CPU (µs). */
+/** Per delivery: messages/s, Redis commands (scripts' included), scripts, Redis and Node CPU (µs). */
 interface Round {
   rate: number;
   commands: number;
   scripts: number;
   redisUs: number;
+  nodeUs: number;
 }
+
+/** This process's CPU time so far (producer and worker both run here), in µs. */
+const nodeCpu = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
 
 async function outboxRound(url: string, probe: Redis): Promise<Round> {
   const outbox = await startOutbox(url, new NoopPlatform(UNLIMITED));
@@ -144,14 +151,16 @@ async function outboxRound(url: string, probe: Redis): Promise<Round> {
   const batch = deliveries(outbox.prefix, JOBS, (i) => `C${String(i % 200).padStart(6, '0')}`);
   await probe.config('RESETSTAT');
   const cpu = await redisCpuMs(probe);
+  const node = nodeCpu();
   const started = performance.now();
   await outbox.enqueue(batch);
   await waitUntil(() => outbox.done() >= JOBS);
   const seconds = (performance.now() - started) / 1000;
   const redisUs = ((await redisCpuMs(probe)) - cpu) * 1000 / JOBS;
+  const nodeUs = (nodeCpu() - node) / JOBS;
   const stats = await commandStats(probe);
   await outbox.close();
-  return { rate: JOBS / seconds, commands: stats.total / JOBS, scripts: stats.scripts / JOBS, redisUs };
+  return { rate: JOBS / seconds, commands: stats.total / JOBS, scripts: stats.scripts / JOBS, redisUs, nodeUs };
 }
 
 async function rawRound(url: string, probe: Redis): Promise<Round> {
@@ -165,6 +174,7 @@ async function rawRound(url: string, probe: Redis): Promise<Round> {
   const batch = deliveries(prefix, JOBS, (i) => `C${String(i % 200).padStart(6, '0')}`);
   await probe.config('RESETSTAT');
   const cpu = await redisCpuMs(probe);
+  const node = nodeCpu();
   const started = performance.now();
   for (let i = 0; i < batch.length; i += 500) {
     await queue.addBulk(batch.slice(i, i + 500).map((d) => ({ name: d.target.kind, data: d, opts: { jobId: d.key, removeOnComplete: { age: 86_400, count: 50_000 } } })));
@@ -172,13 +182,14 @@ async function rawRound(url: string, probe: Redis): Promise<Round> {
   await waitUntil(() => done >= JOBS);
   const seconds = (performance.now() - started) / 1000;
   const redisUs = ((await redisCpuMs(probe)) - cpu) * 1000 / JOBS;
+  const nodeUs = (nodeCpu() - node) / JOBS;
   const stats = await commandStats(probe);
   await queue.obliterate({ force: true }).catch(() => undefined);
   await worker.close();
   await queue.close();
   queueRedis.disconnect();
   workerRedis.disconnect();
-  return { rate: JOBS / seconds, commands: stats.total / JOBS, scripts: stats.scripts / JOBS, redisUs };
+  return { rate: JOBS / seconds, commands: stats.total / JOBS, scripts: stats.scripts / JOBS, redisUs, nodeUs };
 }
 
 async function throughput(url: string, probe: Redis): Promise<void> {
@@ -200,7 +211,7 @@ async function throughput(url: string, probe: Redis): Promise<void> {
   }
   print(`ratio outbox/raw, median (min–max): ${spread(ratios)}`);
   print(`rate: raw BullMQ ${spread(raw.map((r) => r.rate), 0)}/s, outbox ${spread(ours.map((r) => r.rate), 0)}/s`);
-  const per = (rs: Round[]) => `${median(rs.map((r) => r.commands)).toFixed(1)} commands, ${median(rs.map((r) => r.scripts)).toFixed(2)} scripts, ${median(rs.map((r) => r.redisUs)).toFixed(0)} µs of Redis CPU`;
+  const per = (rs: Round[]) => `${median(rs.map((r) => r.commands)).toFixed(1)} commands, ${median(rs.map((r) => r.scripts)).toFixed(2)} scripts, CPU µs Redis ${median(rs.map((r) => r.redisUs)).toFixed(0)} + Node ${median(rs.map((r) => r.nodeUs)).toFixed(0)}`;
   print(`Redis per delivery: raw BullMQ ${per(raw)}; outbox ${per(ours)}`);
 }
 

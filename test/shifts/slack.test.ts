@@ -136,6 +136,8 @@ describe('shifts on Slack', () => {
     expect(messageProblems(dm?.args ?? {})).toEqual([]);
     expect(text(dm)).toContain('shift (Frontline support) starts at 07:00 your time');
     expect(text(dm)).toContain('No open escalations');
+    // A reminder fan-out is bulk traffic: it never holds up an escalation card.
+    expect((await h.app.queues.get('outbox').getJob('org.shift.rem.early.20270301.ben'))?.data).toMatchObject({ priority: 'bulk' });
     // Nobody else works Early this week, so nobody else gets a reminder.
     await new Promise((r) => setTimeout(r, 500));
     expect(dmsTo(CARO)).toEqual([]);

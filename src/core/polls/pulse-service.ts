@@ -133,7 +133,7 @@ export class PulseService {
     if (!round || round.status !== 'open' || !person) return;
     const address = await this.deps.reach.person(person);
     if (!address) return;
-    await this.deps.outbox.enqueue([{ key: `pulse.${roundId}.ask.${personId}`, tenant: address.tenant, platform: address.platform, target: { kind: 'dm', user: address.user }, message: askMessage(round) }]);
+    await this.deps.outbox.enqueue([{ key: `pulse.${roundId}.ask.${personId}`, tenant: address.tenant, platform: address.platform, target: { kind: 'dm', user: address.user }, message: askMessage(round), priority: 'bulk' }]);
   }
 
   /** `/pulse`, `/pulse now <id>`, `/pulse close <id>`. */
@@ -267,7 +267,7 @@ export class PulseService {
     const deliveries = [];
     for (const manager of this.managers()) {
       const address = await this.deps.reach.person(manager);
-      if (address) deliveries.push({ key: `pulse.${roundId}.results.${manager.id}`, tenant: address.tenant, platform: address.platform, target: { kind: 'dm' as const, user: address.user }, message });
+      if (address) deliveries.push({ key: `pulse.${roundId}.results.${manager.id}`, tenant: address.tenant, platform: address.platform, target: { kind: 'dm' as const, user: address.user }, message, priority: 'bulk' as const });
     }
     await this.deps.outbox.enqueue(deliveries);
     await this.deps.store.settle(roundId);

@@ -109,12 +109,15 @@ export class ShiftContext {
     return this.managersByDepartment().get(department) ?? this.roster.people.filter((p) => p.role === 'manager');
   }
 
-  /** A DM to a roster person wherever they can be reached, with fallbacks for when it cannot be delivered. */
-  async dm(person: Person, key: string, message: Message, fallback: (platform: PlatformKind, tenant: string) => Delivery[] = () => []): Promise<Delivery | undefined> {
+  /**
+   * A DM to a roster person wherever they can be reached, with fallbacks for when it cannot be
+   * delivered. `bulk` (scheduled fan-outs such as shift reminders) never delays interactive traffic.
+   */
+  async dm(person: Person, key: string, message: Message, fallback: (platform: PlatformKind, tenant: string) => Delivery[] = () => [], priority?: 'bulk'): Promise<Delivery | undefined> {
     const to = await this.deps.reach.person(person);
     if (!to) return undefined;
     const fb = fallback(to.platform, to.tenant);
-    return { key, tenant: to.tenant, platform: to.platform, target: { kind: 'dm', user: to.user }, message, ...(fb.length > 0 ? { fallback: fb } : {}) };
+    return { key, tenant: to.tenant, platform: to.platform, target: { kind: 'dm', user: to.user }, message, ...(fb.length > 0 ? { fallback: fb } : {}), ...(priority ? { priority } : {}) };
   }
 
   /** Posts to a department's channel on every platform that can be reached. */

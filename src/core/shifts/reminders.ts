@@ -57,7 +57,7 @@ export class ShiftReminders {
    * A DM to a person on a shift; when it cannot be delivered, a mention in the department's channel
    * instead, and the department's managers told once which person cannot get DMs and how to fix it.
    */
-  private async dmOrMention(person: Person, instance: ShiftInstance, key: string, message: Message, mention: string): Promise<Delivery[]> {
+  private async dmOrMention(person: Person, instance: ShiftInstance, key: string, message: Message, mention: string, priority?: 'bulk'): Promise<Delivery[]> {
     const department = instance.shift.department;
     const managers = this.ctx.managers(department).filter((m) => m.id !== person.id);
     const notices: Array<{ manager: Person; platform: PlatformKind }> = [];
@@ -66,7 +66,7 @@ export class ShiftReminders {
       const m = new Mentions(this.ctx.roster);
       const text = `${m.person(person)} ${mention} (Shiftlead could not DM you here.)`;
       return this.ctx.departmentPost(department, platform, tenant, `${key}.mention`, m.message(text, [{ type: 'section', text }]));
-    });
+    }, priority);
     if (!dm) {
       // No platform where Shiftlead can reach them at all: say it in every reachable department channel.
       const m = new Mentions(this.ctx.roster);
@@ -123,7 +123,7 @@ export class ShiftReminders {
             if (!person) continue;
             const key = `org.shift.rem.${instance.shift.id}.${instance.date.replace(/-/g, '')}.${id}`;
             const mention = `your **${escapeText(instance.shift.name)}** shift starts at ${localClock(instance.start, person.timezone)} your time.`;
-            await out.add(await this.dmOrMention(person, instance, key, reminderDm(person, instance, this.ctx.config, this.ctx.roster, open, watchlist, 'before', firing.now), mention));
+            await out.add(await this.dmOrMention(person, instance, key, reminderDm(person, instance, this.ctx.config, this.ctx.roster, open, watchlist, 'before', firing.now), mention, 'bulk'));
           }
         }
         await out.flush();
@@ -180,7 +180,7 @@ export class ShiftReminders {
             if (!person || person.timezone !== zone || this.evening(person, instance)?.getTime() !== o.at.getTime()) continue;
             const key = `org.shift.eve.${instance.shift.id}.${instance.date.replace(/-/g, '')}.${id}`;
             const mention = `reminder: tomorrow your **${escapeText(instance.shift.name)}** shift starts at ${localClock(instance.start, person.timezone)} your time.`;
-            await out.add(await this.dmOrMention(person, instance, key, reminderDm(person, instance, this.ctx.config, this.ctx.roster, [], undefined, 'evening', o.at), mention));
+            await out.add(await this.dmOrMention(person, instance, key, reminderDm(person, instance, this.ctx.config, this.ctx.roster, [], undefined, 'evening', o.at), mention, 'bulk'));
           }
         }
         await out.flush();

@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Delivery } from '../src/chat/delivery.js';
-import type { ChatPlatform, MessageRef, PacingRules } from '../src/chat/platform.js';
+import type { PacingRules } from '../src/chat/platform.js';
 import { OutboxGate } from '../src/jobs/outbox/gate.js';
 import { createOutboxProcessor } from '../src/jobs/outbox/process.js';
 import { QueueOutbox } from '../src/jobs/outbox/outbox.js';
@@ -34,7 +34,7 @@ import { RedisAuditLog } from '../src/store/audit.js';
 import { DeliveryLog } from '../src/store/deliveries.js';
 import { tenantKeys } from '../src/store/keys.js';
 import { connectRedis } from '../src/store/redis.js';
-import { benchRedis, commandStats, median, print, redisCpuMs, spread, waitUntil } from './support.js';
+import { benchRedis, NoopPlatform, commandStats, median, print, redisCpuMs, spread, waitUntil } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -54,26 +54,6 @@ const ONLY = new Set(args.only.split(','));
 const TENANT = 'slack-TBENCH';
 const UNLIMITED: PacingRules = { conversation: [{ capacity: 1e9, perSecond: 1e9 }], tenant: [{ capacity: 1e9, perSecond: 1e9 }] };
 
-/** Accepts everything at once and notes when each message arrived. */
-class NoopPlatform implements ChatPlatform {
-  readonly kind = 'slack' as const;
-  readonly sent = new Map<string, number>();
-  private n = 0;
-  constructor(readonly pacing: PacingRules) {}
-  private note(message: { text: string }, conversation: string): MessageRef {
-    this.sent.set(message.text, performance.now());
-    return { conversation, id: String((this.n += 1)) };
-  }
-  async post(_t: string, conversation: string, message: { text: string }): Promise<MessageRef> {
-    return this.note(message, conversation);
-  }
-  async update(): Promise<void> {}
-  async dm(_t: string, user: string, message: { text: string }): Promise<MessageRef> {
-    return this.note(message, user);
-  }
-  async whisper(): Promise<void> {}
-  async openForm(): Promise<void> {}
-}
 
 function deliveries(run: string, count: number, conversation: (i: number) => string, priority?: 'bulk'): Delivery[] {
   return Array.from({ length: count }, (_, i) => ({

@@ -10,41 +10,21 @@
  *   npm run bench:shifts [-- --people 10000]
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Queue, Worker } from 'bullmq';
 import { startApp } from '../src/app.js';
-import type { ChatPlatform, MessageRef } from '../src/chat/platform.js';
 import { parseEnv } from '../src/config/env.js';
 import { parseTeamConfig } from '../src/config/team-config.js';
 import { silentLogger } from '../src/log.js';
-import { ensureRedis } from '../src/store/local-redis.js';
 import { connectRedis } from '../src/store/redis.js';
 import { RedisTenantDirectory } from '../src/store/tenants.js';
-import { deleteKeys, percentile, print, waitUntil } from './support.js';
+import { benchRedis, deleteKeys, NoopPlatform, percentile, print, waitUntil } from './support.js';
 
 const { values: args } = parseArgs({ options: { people: { type: 'string', default: '10000' } } });
 const PEOPLE = Number(args.people);
 /** The reminders' moment: Monday 2027-03-01 05:00 UTC (06:00 shifts in Lisbon, 60 minutes ahead). */
 const DUE = Date.parse('2027-03-01T05:00:00Z');
 
-/** Accepts every message at once (the measure is Shiftlead's own work). */
-class NoopPlatform implements ChatPlatform {
-  readonly kind = 'slack' as const;
-  readonly pacing = { conversation: [], tenant: [] };
-  private n = 0;
-  async post(_t: string, conversation: string): Promise<MessageRef> {
-    return { conversation, id: String((this.n += 1)) };
-  }
-  async update(): Promise<void> {}
-  async dm(_t: string, user: string): Promise<MessageRef> {
-    return { conversation: user, id: String((this.n += 1)) };
-  }
-  async whisper(): Promise<void> {}
-  async openForm(): Promise<void> {}
-}
 
 const ZONES = ['Europe/Lisbon', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Sydney', 'America/St_Johns', 'Pacific/Chatham'];
 
@@ -142,7 +122,7 @@ async function rawLateness(url: string): Promise<number[]> {
 // As in main.ts: a Redis command that times out under load somewhere unawaited is logged, not fatal.
 process.on('unhandledRejection', (reason) => print(`(unhandled: ${reason instanceof Error ? reason.message : String(reason)})`));
 
-const redis = await ensureRedis({ dataDir: await mkdtemp(join(tmpdir(), 'shiftlead-bench-')), persistence: false, probeUrl: 'redis://127.0.0.1:1' });
+const redis = await benchRedis();
 try {
   print(`Shift reminders: ${PEOPLE} people on ${PEOPLE} shifts, reminders due in the same minute; private Redis ${redis.url}`);
   const parsed = performance.now();
@@ -171,7 +151,7 @@ try {
   await spreadReconcile(redis.url, raw);
 
   // Workers start; the reminders fire at DUE (app time) and enter the outbox.
-  const worker = await startApp({ env: parseEnv({}), config, redisUrl: redis.url, log: silentLogger, role: 'worker', prefix, port: 0, clock, extraPlatforms: [new NoopPlatform()] });
+  const worker = await startApp({ env: parseEnv({}), config, redisUrl: redis.url, log: silentLogger, role: 'worker', prefix, port: 0, clock, extraPlatforms: [new NoopPlatform({ conversation: [], tenant: [] })] });
   const outbox = worker.queues.get('outbox');
   const rssBefore = process.memoryUsage().rss;
   await waitUntil(() => clock.now().getTime() > DUE, 120_000);
@@ -195,5 +175,5 @@ try {
   await web.close();
   store.disconnect();
 } finally {
-  await redis.stop?.();
+  await redis.cleanup();
 }

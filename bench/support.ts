@@ -7,6 +7,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import { startPrivateRedis } from '../test/support/private-redis.js';
 
+import type { ChatPlatform, MessageRef, PacingRules } from '../src/chat/platform.js';
+
 export { deleteKeys } from '../test/support/scan-delete.js';
 
 /** A redis-server of the bench's own, on a free port, no persistence; `cleanup` stops it and removes its files. */
@@ -165,4 +167,25 @@ export function shiftleadEnv(options: ShiftleadOptions): Record<string, string> 
 /** Starts main.ts (or dist/main.js) with `shiftleadEnv`. */
 export function startShiftlead(options: ShiftleadOptions): ChildProcess {
   return options.compiled ? launch(process.execPath, ['dist/main.js'], shiftleadEnv(options)) : start('src/main.ts', shiftleadEnv(options));
+}
+
+/** Accepts everything at once and notes when each message arrived. */
+export class NoopPlatform implements ChatPlatform {
+  readonly kind = 'slack' as const;
+  readonly sent = new Map<string, number>();
+  private n = 0;
+  constructor(readonly pacing: PacingRules) {}
+  private note(message: { text: string }, conversation: string): MessageRef {
+    this.sent.set(message.text, performance.now());
+    return { conversation, id: String((this.n += 1)) };
+  }
+  async post(_t: string, conversation: string, message: { text: string }): Promise<MessageRef> {
+    return this.note(message, conversation);
+  }
+  async update(): Promise<void> {}
+  async dm(_t: string, user: string, message: { text: string }): Promise<MessageRef> {
+    return this.note(message, user);
+  }
+  async whisper(): Promise<void> {}
+  async openForm(): Promise<void> {}
 }

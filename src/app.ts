@@ -19,6 +19,7 @@ import { systemClock, type Clock } from './core/ports.js';
 import { Reach } from './core/reach.js';
 import { Settings } from './core/settings.js';
 import { addHealthRoutes } from './http/health.js';
+import { serveMetrics } from './http/metrics-endpoint.js';
 import { HttpServer } from './http/server.js';
 import { ensureMaintenanceSchedule } from './jobs/maintenance.js';
 import { QueueOutbox } from './jobs/outbox/outbox.js';
@@ -33,10 +34,14 @@ import { ConsoleRepl } from './platforms/console/repl.js';
 import { createSlack, type Slack } from './platforms/slack/index.js';
 import { createTeams } from './platforms/teams/index.js';
 import { connectRedis } from './store/redis.js';
+import { RedisOutage } from './store/redis-outage.js';
 import { inspectRedis, judgeRedis } from './store/redis-checks.js';
 import { RedisTenantDirectory } from './store/tenants.js';
 
 export type Role = 'web' | 'worker' | 'all';
+
+/** How long a graceful shutdown may take before the process exits anyway (process managers must wait longer). */
+export const SHUTDOWN_GRACE_MS = 25_000;
 
 export interface AppOptions {
   env: Env;
@@ -47,8 +52,8 @@ export interface AppOptions {
   prefix: string;
   port: number;
   clock?: Clock;
-  /** Console mode: the REPL reads and writes these. */
-  console?: { input: Readable; output: Writable; onExit: () => void };
+  /** Console mode: the REPL reads and writes these (`intro`: lines printed first, e.g. which Redis). */
+  console?: { input: Readable; output: Writable; onExit: () => void; intro?: string[] };
   workerSettings?: WorkerOverrides;
   /** Platforms to use besides (or instead of) the configured ones — tests and benches. */
   extraPlatforms?: ChatPlatform[];
@@ -120,14 +125,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const metrics = options.metrics ?? createMetrics({ defaultMetrics: true });
   const closers = closerList(log);
 
+  // One report per Redis outage, however many connections and workers notice it.
+  const outage = new RedisOutage({ url: options.redisUrl, log, clock });
+  closers.add('outage probe', async () => outage.stop());
   try {
-    const redis = await connectRedis(options.redisUrl, 'store');
+    const redis = await connectRedis(options.redisUrl, 'store', outage.failed);
     closers.add('Redis', quit(redis), 1_000);
     const verdict = judgeRedis(await inspectRedis(redis));
     for (const warning of verdict.warnings) log.warn(warning);
     if (verdict.errors.length > 0) throw new StartupError(verdict.errors);
 
-    const queueRedis = await connectRedis(options.redisUrl, 'queue');
+    const queueRedis = await connectRedis(options.redisUrl, 'queue', outage.failed);
     closers.add('Redis (queues)', quit(queueRedis), 1_000);
     const queues = new Queues(queueRedis, prefix);
     closers.add('queues', () => queues.close(), 2_000);
@@ -177,6 +185,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     let slack: Slack | undefined;
     if (configured.slack) {
       slack = createSlack({ env: options.env, redis, prefix, queues, interactions, escalations, rules, log, onTenant: seen('slack') });
+      const problems = await slack.verify();
+      if (problems.length > 0) throw new StartupError(problems);
       platforms.set('slack', slack.platform);
     }
     // Teams is always on: with no MicrosoftAppId it runs anonymously, for local tools such as
@@ -186,10 +196,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     for (const platform of options.extraPlatforms ?? []) platforms.set(platform.kind, platform);
 
     if (options.role !== 'web') {
-      const connection = await connectRedis(options.redisUrl, 'worker');
+      const connection = await connectRedis(options.redisUrl, 'worker', outage.failed);
       closers.add('Redis (workers)', quit(connection), 1_000);
       const workers = startWorkers({
         connection,
+        outage,
         prefix,
         metrics,
         log,
@@ -213,7 +224,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     }
 
     const http = new HttpServer(log, metrics);
-    addHealthRoutes(http, { redis, queues, metrics });
+    addHealthRoutes(http, { redis });
+    closers.add('metrics port', await serveMetrics({ http, env: options.env, queues, metrics, log }));
     if (options.role !== 'worker') {
       if (slack) {
         await slack.startWeb(http);

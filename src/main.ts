@@ -2,17 +2,16 @@
  * The composition root. Reads ./.env when there is one, validates the environment and the team
  * configuration (every problem is printed, one line each, then the process exits 1), finds or
  * starts Redis, starts the app in its role, and shuts down gracefully on SIGTERM/SIGINT (stop
- * taking work, finish in-flight jobs, close connections, exit 0).
+ * taking work, finish in-flight jobs, close connections, exit 0). Run it so that it gets the
+ * signals itself: `node dist/main.js` in production, `npm start` (which execs node) in development.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startApp, StartupError } from './app.js';
+import { SHUTDOWN_GRACE_MS, startApp, StartupError } from './app.js';
 import { EnvError, parseEnv, platformsConfigured, readEnvFile } from './config/env.js';
 import { loadTeamConfig, TeamConfigError } from './config/team-config.js';
 import { createLogger, terminalDestination } from './log.js';
 import { ensureRedis, RedisUnavailableError, safeRedisUrl } from './store/local-redis.js';
-
-const SHUTDOWN_GRACE_MS = 25_000;
 
 function fail(lines: string[]): never {
   process.stderr.write(`${lines.join('\n')}\n`);
@@ -37,9 +36,13 @@ async function main(): Promise<void> {
   });
 
   let configFile = env.SHIFTLEAD_CONFIG ?? 'shiftlead.yaml';
-  if (!env.SHIFTLEAD_CONFIG && !existsSync(configFile) && existsSync('shiftlead.example.yaml')) {
-    configFile = 'shiftlead.example.yaml';
-    log.warn('No shiftlead.yaml here: using shiftlead.example.yaml. Copy it to shiftlead.yaml and edit it for your team.');
+  if (!env.SHIFTLEAD_CONFIG && !existsSync(configFile)) {
+    // The example's roster and channel ids would route real escalations nowhere: only the console may try it.
+    if (!consoleMode) fail([`No team configuration: create ${resolve(configFile)} from shiftlead.example.yaml (copy it, then edit people, departments and channel ids), or set SHIFTLEAD_CONFIG to your file.`]);
+    if (existsSync('shiftlead.example.yaml')) {
+      configFile = 'shiftlead.example.yaml';
+      log.warn('No shiftlead.yaml here: using shiftlead.example.yaml. Copy it to shiftlead.yaml and edit it for your team.');
+    }
   }
   let config;
   try {
@@ -56,10 +59,12 @@ async function main(): Promise<void> {
     if (error instanceof RedisUnavailableError) fail([error.message]);
     throw error;
   }
-  log.info(`Using ${redis.origin}`);
+  // In console mode the line opens the console (logs there show warnings only).
+  if (!consoleMode) log.info(redis.origin);
 
   let shuttingDown = false;
   const shutdown = async (signal: string, code = 0) => {
+    // A terminal's Ctrl-C reaches both npm and Shiftlead, and npm passes it on: one shutdown.
     if (shuttingDown) return;
     shuttingDown = true;
     log.info({ signal }, 'shutting down: finishing in-flight work');
@@ -71,12 +76,14 @@ async function main(): Promise<void> {
     await app?.close();
     await redis?.stop?.();
     clearTimeout(force);
-    process.exit(code);
+    log.info({ signal }, 'Shiftlead stopped');
+    // Logs are written asynchronously: flush them before the process ends.
+    log.flush(() => process.exit(code));
   };
 
   let app: Awaited<ReturnType<typeof startApp>> | undefined;
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
   // SIGHUP re-reads the team configuration: applied when valid; otherwise the one in force stays.
   process.on('SIGHUP', () => {
     void app?.reloadConfig().then(
@@ -96,7 +103,7 @@ async function main(): Promise<void> {
       prefix: env.SHIFTLEAD_PREFIX,
       port: env.PORT,
       loadConfig: () => loadTeamConfig(configFile),
-      ...(consoleMode ? { console: { input: process.stdin, output: process.stdout, onExit: () => void shutdown('console') } } : {}),
+      ...(consoleMode ? { console: { input: process.stdin, output: process.stdout, intro: [redis.origin], onExit: () => void shutdown('console') } } : {}),
     });
   } catch (error) {
     await redis.stop?.();

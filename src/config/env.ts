@@ -38,6 +38,14 @@ const Schema = z
     MicrosoftAppPassword: optional,
     MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' }).optional(),
     MicrosoftAppTenantId: optional,
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 32)').optional(),
+    METRICS_PORT: z.coerce
+      .number({ message: 'must be a port number' })
+      .int('must be a port number')
+      .min(0, 'must be between 0 and 65535')
+      .max(65535, 'must be between 0 and 65535')
+      .optional(),
+    METRICS_HOST: z.string().regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0').optional(),
   });
 
 type Raw = Partial<Record<keyof z.infer<typeof Schema>, string>>;
@@ -72,6 +80,11 @@ function crossProblems(env: Raw): string[] {
   need(type === 'SingleTenant', 'MicrosoftAppTenantId', 'when MicrosoftAppType is SingleTenant');
   need(Boolean(env.MicrosoftAppPassword || env.MicrosoftAppTenantId), 'MicrosoftAppId', 'when other Microsoft app settings are set');
   if (type === 'UserAssignedMSI' && env.MicrosoftAppPassword) problems.push('MicrosoftAppPassword: must be empty when MicrosoftAppType is UserAssignedMSI');
+  need(Boolean(env.METRICS_HOST), 'METRICS_PORT', 'with METRICS_HOST (the address the metrics port listens on)');
+  const port = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
+  if (env.METRICS_PORT !== undefined && port(env.METRICS_PORT, 0) !== 0 && port(env.METRICS_PORT, 0) === port(env.PORT, 3000)) {
+    problems.push('METRICS_PORT: must differ from PORT (the metrics port is a separate, private port)');
+  }
   return problems;
 }
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { Channels, ClockTime, Duration, Id, TimeZone, Weekday } from './config-types.js';
 import { CustomerChannels, DepartmentCsat, Pulse, pulseReferences } from './listening-schema.js';
 import { HandoffSettings, ReminderSettings, Shift, shiftReferences } from './shifts-schema.js';
+import { formatDuration, parseDuration } from './duration.js';
 
 export const ROLES = ['agent', 'lead', 'manager'] as const;
 
@@ -116,6 +117,8 @@ type Ctx = z.RefinementCtx;
 const list = (value: unknown): Array<Record<string, unknown>> =>
   Array.isArray(value) ? value.map((v) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {})) : [];
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+/** A duration as parsed (ms), or as written when the rest of the file failed to parse. */
+const ms = (value: unknown): number | undefined => (typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value) : undefined);
 
 function crossReferences(config: Loose, ctx: Ctx): void {
   const people = list(config.people);
@@ -159,6 +162,20 @@ function crossReferences(config: Loose, ctx: Ctx): void {
   shiftReferences(list(config.shifts), personIds, new Set(departments.map((d) => str(d['id']))), ctx);
   pulseReferences(list(config.pulses), config.quietHours, personIds, new Set(departments.map((d) => str(d['id']))), ctx);
   unique(list(config.pulses), 'id', 'pulses', 'id');
+  // Resolving comes after acknowledging: a resolve deadline before the acknowledge deadline would
+  // run both reminder trains at once (two thread lines and two manager DMs each round).
+  const ordered = (sla: Record<string, unknown>, path: Array<string | number>) => {
+    const ack = ms(sla['acknowledgeWithin']);
+    const resolve = ms(sla['resolveWithin']);
+    if (ack !== undefined && resolve !== undefined && resolve < ack) {
+      ctx.addIssue({ code: 'custom', path: [...path, 'resolveWithin'], message: `${formatDuration(resolve)} is shorter than acknowledgeWithin (${formatDuration(ack)}); an escalation is resolved after it is acknowledged, so give it at least ${formatDuration(ack)}` });
+    }
+  };
+  severities.forEach((s, i) => ordered(s, ['severities', i]));
+  departments.forEach((d, i) => {
+    const sla = d['sla'];
+    if (sla && typeof sla === 'object') for (const [severity, v] of Object.entries(sla)) if (v && typeof v === 'object') ordered(v as Record<string, unknown>, ['departments', i, 'sla', severity]);
+  });
   const reaction = config.escalations?.reaction;
   const severity = str(reaction?.severity);
   if (severity !== undefined && !severityIds.has(severity)) {

@@ -35,6 +35,8 @@ export interface WorkerDeps {
   metrics: Metrics;
   log: Logger;
   settings?: Partial<WorkerSettings>;
+  /** Takes Redis connection errors (told once per outage); other errors are logged here. */
+  outage?: { failed(error: unknown): boolean };
 }
 
 export function startWorker<N extends QueueName>(name: N, processor: Processor<N>, deps: WorkerDeps): Worker {
@@ -72,16 +74,19 @@ export function startWorker<N extends QueueName>(name: N, processor: Processor<N
     },
   );
   worker.on('completed', () => deps.metrics.jobsCompleted.inc({ queue: name }));
+  const outage = (error: unknown) => deps.outage?.failed(error) === true;
   worker.on('failed', (job, error) => {
     if (job?.finishedOn) {
       deps.metrics.jobsFailed.inc({ queue: name });
       log.error({ jobId: job.id, err: error, attempts: job.attemptsMade }, 'job failed for good');
     } else {
       deps.metrics.jobsRetried.inc({ queue: name });
-      log.warn({ jobId: job?.id, err: error, attempts: job?.attemptsMade }, 'job attempt failed; will retry');
+      if (!outage(error)) log.warn({ jobId: job?.id, err: error, attempts: job?.attemptsMade }, 'job attempt failed; will retry');
     }
   });
   worker.on('stalled', (jobId) => log.warn({ jobId }, 'job stalled (its worker died or blocked); another attempt will run'));
-  worker.on('error', (error) => log.error({ err: error }, 'worker error'));
+  worker.on('error', (error) => {
+    if (!outage(error)) log.error({ err: error }, 'worker error');
+  });
   return worker;
 }

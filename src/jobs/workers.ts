@@ -12,6 +12,7 @@ import type { Metrics } from '../metrics.js';
 import { RedisAuditLog } from '../store/audit.js';
 import { DeliveryLog } from '../store/deliveries.js';
 import { OutboxGate } from './outbox/gate.js';
+import type { RedisOutage } from '../store/redis-outage.js';
 import { createOutboxProcessor } from './outbox/process.js';
 import type { Queues } from './queues.js';
 import type { Payload, QueueName } from './registry.js';
@@ -23,6 +24,8 @@ export type WorkerOverrides = Partial<Record<QueueName, Partial<WorkerSettings>>
 export interface WorkerDeps {
   /** A connection that retries forever (maxRetriesPerRequest: null). */
   connection: Redis;
+  /** Where Redis connection errors go (told once per outage), instead of one log line each. */
+  outage?: RedisOutage;
   prefix: string;
   metrics: Metrics;
   log: Logger;
@@ -40,7 +43,7 @@ export interface WorkerDeps {
 
 export function startWorkers(deps: WorkerDeps): Worker[] {
   const { connection, prefix, metrics, log, features } = deps;
-  const base = { connection, prefix, metrics, log };
+  const base = { connection, prefix, metrics, log, ...(deps.outage ? { outage: deps.outage } : {}) };
   const settings = (queue: QueueName, defaults: Partial<WorkerSettings> = {}) => ({ ...base, settings: { ...defaults, ...deps.settings?.[queue] } });
   return [
     startWorker(

@@ -15,7 +15,7 @@ export interface LocalRedis {
   url: string;
   /** Set when this process started the server; stops it. */
   stop?: () => Promise<void>;
-  /** A one-line description for the log. */
+  /** One line naming the Redis in use (password masked) and whether Shiftlead started it. */
   origin: string;
 }
 
@@ -74,10 +74,10 @@ export async function ensureRedis(options: EnsureRedisOptions): Promise<LocalRed
     if (!(await redisAnswers(options.url, 3_000))) {
       throw new RedisUnavailableError(`Nothing answers at ${safeRedisUrl(options.url)} (REDIS_URL): start Redis there, or fix or unset REDIS_URL.`);
     }
-    return { url: options.url, origin: `REDIS_URL ${safeRedisUrl(options.url)}` };
+    return { url: options.url, origin: `Redis: ${safeRedisUrl(options.url)} (REDIS_URL; not started by Shiftlead)` };
   }
   const probe = options.probeUrl ?? DEFAULT_REDIS_URL;
-  if (await redisAnswers(probe)) return { url: probe, origin: `Redis at ${probe}` };
+  if (await redisAnswers(probe)) return { url: probe, origin: `Redis: ${probe} (already running there; not started by Shiftlead)` };
 
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
@@ -85,7 +85,7 @@ export async function ensureRedis(options: EnsureRedisOptions): Promise<LocalRed
   const previous = Number.parseInt(await readFile(portFile, 'utf8').catch(() => ''), 10);
   if (previous > 0) {
     const url = `redis://127.0.0.1:${previous}`;
-    if (await redisAnswers(url)) return { url, origin: `private Redis left running at ${url} (data in ${dataDir})` };
+    if (await redisAnswers(url)) return { url, origin: `Redis: ${url}, a private redis-server an earlier Shiftlead left running (data in ${dataDir})` };
   }
 
   const port = await freePort();
@@ -123,7 +123,7 @@ export async function ensureRedis(options: EnsureRedisOptions): Promise<LocalRed
   await writeFile(portFile, String(port));
   return {
     url,
-    origin: `private redis-server on ${url} (AOF ${options.persistence ? 'on' : 'off'}, data in ${dataDir})`,
+    origin: `Redis: ${url}, a private redis-server started by Shiftlead (AOF ${options.persistence ? 'on' : 'off'}, data in ${dataDir}; stopped on exit)`,
     stop: async () => {
       child.kill('SIGTERM');
       await waitForExitOrTimeout(child, 5_000);

@@ -20,11 +20,13 @@ const BY_PURPOSE: Record<RedisPurpose, RedisOptions> = {
   worker: { maxRetriesPerRequest: null, enableOfflineQueue: true },
 };
 
-/** Opens a connection for a purpose and waits until it is ready. */
-export async function connectRedis(url: string, purpose: RedisPurpose, name = `shiftlead-${purpose}`): Promise<Redis> {
-  const redis = new Redis(url, { ...BASE, ...BY_PURPOSE[purpose], connectionName: name });
-  // Connection errors are reported by the readiness probe and the callers; don't crash on them.
-  redis.on('error', () => undefined);
+/**
+ * Opens a connection for a purpose and waits until it is ready. Its errors (every failed
+ * reconnect while Redis is down) go to `onError` — see RedisOutage — never to the log directly.
+ */
+export async function connectRedis(url: string, purpose: RedisPurpose, onError: (error: Error) => void = () => undefined): Promise<Redis> {
+  const redis = new Redis(url, { ...BASE, ...BY_PURPOSE[purpose], connectionName: `shiftlead-${purpose}` });
+  redis.on('error', onError);
   try {
     await redis.connect();
   } catch (error) {
@@ -46,4 +48,14 @@ export async function redisAnswers(url: string, timeoutMs = 1_000): Promise<bool
   } finally {
     probe.disconnect();
   }
+}
+
+/** Whether an error means Redis cannot be reached (as opposed to a command Redis refused). */
+export function isRedisConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN'].includes(code) ||
+    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection is closed|Stream isn't writeable|max retries per request|Reached the max retries|enableOfflineQueue|Command timed out|connect ETIMEDOUT|Socket closed unexpectedly/i.test(error.message)
+  );
 }

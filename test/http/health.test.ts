@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseEnv } from '../../src/config/env.js';
 import { startTestApp } from '../support/app.js';
 import { startPrivateRedis } from '../support/private-redis.js';
+
+const TOKEN = 'metrics-token-0123456789abcdef';
 
 describe('health, readiness and metrics', () => {
   const cleanups: Array<() => Promise<void>> = [];
@@ -11,7 +14,7 @@ describe('health, readiness and metrics', () => {
   it('answers /healthz and /readyz, serves Prometheus metrics, and says 503 when Redis is gone', async () => {
     const redis = await startPrivateRedis();
     cleanups.push(redis.cleanup);
-    const app = await startTestApp({ redisUrl: redis.url });
+    const app = await startTestApp({ redisUrl: redis.url, env: parseEnv({ METRICS_TOKEN: TOKEN }) });
     cleanups.push(app.close);
     const base = `http://127.0.0.1:${app.port}`;
 
@@ -20,7 +23,7 @@ describe('health, readiness and metrics', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready' });
 
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const metrics = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
     for (const name of ['shiftlead_queue_depth{queue="outbox",state="waiting"}', 'shiftlead_jobs_completed_total', 'shiftlead_outbox_rate_limited_total', 'shiftlead_http_request_duration_seconds_bucket']) {
       expect(metrics).toContain(name.split('{')[0]);
     }
@@ -34,6 +37,6 @@ describe('health, readiness and metrics', () => {
     expect(down.status).toBe(503);
     expect(await down.json()).toEqual({ status: 'redis_unavailable' });
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    expect((await fetch(`${base}/metrics`)).status).toBe(200);
+    expect((await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
   });
 });

@@ -65,6 +65,16 @@ describe('Slack: bad input and faults', () => {
     expect(garbage.status).toBeGreaterThanOrEqual(400);
   });
 
+  it('answers other methods on its two endpoints with 405 and an Allow header', async () => {
+    const h = await harness();
+    for (const path of ['/slack/events', '/api/messages']) {
+      for (const method of ['GET', 'PUT']) {
+        const res = await fetch(`${h.base}${path}`, { method });
+        expect([path, method, res.status, res.headers.get('allow')]).toEqual([path, method, 405, 'POST']);
+      }
+    }
+  });
+
   it('creates one record from a reaction however often Slack retries or others react, and threads the card under the message', async () => {
     const h = await harness();
     const item = { type: 'message', channel: 'C0SUPPORT', ts: '1700000000.000001' };

@@ -31,6 +31,7 @@ export class FakeSlack {
   private server: Server | undefined;
   private ts = 1_700_000_000_000_100;
   private readonly scripts = new Map<string, Scripted[]>();
+  private readonly holds = new Map<string, Promise<void>>();
   private waiters: Array<() => void> = [];
   /** What reactions.get returns as the message. */
   reactedMessage: Record<string, unknown> = { type: 'message', text: 'Customer says checkout is down', user: 'U0CARODIA', ts: '1700000000.000001' };
@@ -54,6 +55,13 @@ export class FakeSlack {
   /** The next calls of `method` get these answers, in order. */
   script(method: string, ...answers: Scripted[]): void {
     this.scripts.set(method, [...(this.scripts.get(method) ?? []), ...answers]);
+  }
+
+  /** The next call of `method` is recorded but not answered until the returned function is called. */
+  hold(method: string): () => void {
+    let release: () => void = () => undefined;
+    this.holds.set(method, new Promise<void>((done) => (release = done)));
+    return () => release();
   }
 
   of(method: string): SlackCall[] {
@@ -138,6 +146,11 @@ export class FakeSlack {
     const call: SlackCall = { method, args, token: auth?.replace(/^Bearer /, '') ?? (args['token'] as string | undefined), at: Date.now() };
     this.calls.push(call);
     for (const w of this.waiters.splice(0)) w();
+    const held = this.holds.get(method);
+    if (held) {
+      this.holds.delete(method);
+      await held;
+    }
     const scripted = this.scripts.get(method)?.shift();
     const status = scripted?.status ?? 200;
     const body = scripted?.body ?? this.answer(method, args);

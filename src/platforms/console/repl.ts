@@ -27,6 +27,8 @@ export interface ReplOptions {
   platform: ConsolePlatform;
   /** Called when the person types `quit` or input ends. */
   onExit: () => void;
+  /** Lines printed before the greeting (e.g. which Redis is in use). */
+  intro?: string[];
 }
 
 export class ConsoleRepl {
@@ -51,6 +53,7 @@ export class ConsoleRepl {
   start(): void {
     const names = this.options.people.map((p) => p.id).join(', ');
     this.write([
+      ...(this.options.intro ?? []),
       'Shiftlead console — try Shiftlead without Slack or Teams.',
       `You are ${this.person.name} (${this.person.id}). People: ${names}.`,
       'Type help to see what you can do.',

@@ -56,7 +56,12 @@ export function mountSlack(http: HttpServer, deps: { env: Env; receiver: HTTPRec
   http.mount('/slack', async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const json = header(req, 'content-type').includes('application/json');
-    if (path === '/slack/events' && req.method === 'POST' && json) return eventCallback(req, res);
+    if (path === '/slack/events' && req.method !== 'POST') {
+      // Slack only ever POSTs here; say so, as every other exact route does.
+      res.setHeader('allow', 'POST');
+      return sendJson(res, 405, { error: 'method_not_allowed' });
+    }
+    if (path === '/slack/events' && json) return eventCallback(req, res);
     try {
       receiver.requestListener(req, res);
     } catch {

@@ -15,6 +15,9 @@ import { SlackPlatform } from './slack-platform.js';
 import { InstallationTokens, SingleWorkspaceTokens, type SlackTokens } from './tokens.js';
 import { DEFAULT_SLACK_API_URL, SlackClients } from './web.js';
 
+/** How long start-up waits for Slack to say whether the bot token is good. */
+const TOKEN_CHECK_MS = 5_000;
+
 export interface SlackDeps {
   env: Env;
   redis: Redis;
@@ -32,6 +35,8 @@ export interface SlackDeps {
 export interface Slack {
   platform: SlackPlatform;
   processEvent: ReturnType<typeof createSlackEventProcessor>;
+  /** Checks the configured bot token with Slack; the problems that must stop start-up. */
+  verify(): Promise<string[]>;
   /** Serves Slack on the HTTP server (HTTP mode) or connects Socket Mode. */
   startWeb(http: HttpServer): Promise<void>;
   stop(): Promise<void>;
@@ -53,6 +58,11 @@ export function createSlack(deps: SlackDeps): Slack {
   return {
     platform,
     processEvent: createSlackEventProcessor({ platform, escalations: deps.escalations, rules: deps.rules, log }),
+    async verify() {
+      if (!(tokens instanceof SingleWorkspaceTokens)) return [];
+      const problem = await tokens.verify(TOKEN_CHECK_MS, (why) => log.warn(`could not check SLACK_BOT_TOKEN with Slack (${why}); starting anyway, it is checked again on first use`));
+      return problem ? [problem] : [];
+    },
     async startWeb(http) {
       const { app, receiver } = createSlackApp({ env, platform, interactions: deps.interactions, events, log });
       addSlackOAuthRoutes(http, { env, store: installs, log });

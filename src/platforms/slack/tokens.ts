@@ -9,7 +9,7 @@ import { UnauthorizedError } from '../../chat/errors.js';
 import { globalKeys } from '../../store/keys.js';
 import type { RedisInstallationStore } from './installation-store.js';
 import { slackTenant } from './tenant.js';
-import type { SlackClients } from './web.js';
+import { slackErrorCode, type SlackClients } from './web.js';
 
 export interface SlackAuth {
   botToken: string;
@@ -32,6 +32,8 @@ export class SingleWorkspaceTokens implements SlackTokens {
   private identity: Promise<SlackAuth> | undefined;
   /** The token and ids once auth.test has answered. */
   private known: SlackAuth | undefined;
+  /** Why the last auth.test failed, until it is asked again. */
+  private failure: unknown;
 
   constructor(
     private readonly token: string,
@@ -57,6 +59,27 @@ export class SingleWorkspaceTokens implements SlackTokens {
     return Promise.race([this.identity, tokenOnly]);
   }
 
+  /**
+   * Checks the token at start: a problem line when Slack refuses it (revoked, mistyped, from
+   * another app); nothing when it is good or Slack could not be asked in `waitMs` (`unreachable`
+   * is then told why, and start goes on: the token is checked again on use).
+   */
+  async verify(waitMs: number, unreachable: (why: string) => void): Promise<string | undefined> {
+    this.identity ??= this.lookup();
+    const timeout = new Promise<'timeout'>((done) => setTimeout(() => done('timeout'), waitMs).unref());
+    if ((await Promise.race([this.identity, timeout])) === 'timeout') {
+      unreachable(`Slack did not answer auth.test within ${waitMs / 1000} s`);
+      return undefined;
+    }
+    if (this.known) return undefined;
+    if (this.failure instanceof UnauthorizedError) {
+      const code = slackErrorCode(this.failure.cause) ?? this.failure.message;
+      return `SLACK_BOT_TOKEN: Slack refused it (${code}): copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page again`;
+    }
+    unreachable(this.failure instanceof Error ? this.failure.message : String(this.failure));
+    return undefined;
+  }
+
   private lookup(): Promise<SlackAuth> {
     return this.clients.call<{ bot_id?: string; user_id?: string; team_id?: string; enterprise_id?: string; is_enterprise_install?: boolean }>(this.token, 'auth.test', {}).then(
       (r) => {
@@ -65,9 +88,11 @@ export class SingleWorkspaceTokens implements SlackTokens {
         } catch {
           // No team id in the answer: the tenant is learned from the first request instead.
         }
+        this.failure = undefined;
         return (this.known = { botToken: this.token, ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) });
       },
-      () => {
+      (error: unknown) => {
+        this.failure = error;
         setTimeout(() => (this.identity = undefined), 60_000).unref();
         return { botToken: this.token };
       },

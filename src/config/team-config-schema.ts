@@ -32,15 +32,28 @@ const Severity = z.strictObject({
   resolveWithin: Duration,
 });
 
+/** Who one escalation level tells: a group of the department's people, or named people. */
+const LEVEL_GROUPS = ['onDuty', 'leads', 'managers'] as const;
+const Level = z.strictObject({
+  notify: z.union([z.enum(LEVEL_GROUPS), z.array(Id).min(1)], { error: 'must be onDuty, leads, managers or a list of person ids' }),
+  /** How long after the missed deadline this level is told (default: at the deadline). */
+  after: Duration.optional(),
+});
+const Levels = z.array(Level).min(1, 'needs at least one level').max(6, 'has at most 6 levels');
+
 const Department = z.strictObject({
   id: Id,
   name: z.string().min(1).max(60),
   channels: Channels,
   onDuty: z.array(Id).default([]),
+  /** The department's leads (default: every lead in people). */
+  leads: z.array(Id).default([]),
   managers: z.array(Id).default([]),
   /** Per-severity SLA overrides for this department. */
   sla: z.record(z.string(), Sla).default({}),
   csat: DepartmentCsat.prefault({}),
+  /** This department's escalation levels (default: escalations.levels). */
+  levels: Levels.optional(),
 });
 
 const Briefing = z.strictObject({
@@ -54,8 +67,15 @@ const Briefing = z.strictObject({
 const Escalations = z.strictObject({
   /** How often an unacknowledged (or unresolved) escalation past its deadline is re-announced. */
   renotifyEvery: Duration.default(10 * 60_000),
-  /** After this many missed deadlines the department's managers get a DM. */
-  managerAfterMisses: z.number().int().min(1).max(50).default(3),
+  /** The older, two-level form of `levels`: the managers get a DM at this reminder (default 3). */
+  managerAfterMisses: z.number().int().min(1).max(50).optional(),
+  /**
+   * Who hears about a missed deadline, level by level, each after its own delay from the deadline:
+   * the first level is mentioned in the record's thread every renotifyEvery, the others get a DM.
+   */
+  levels: Levels.optional(),
+  /** The severity the form starts with. */
+  defaultSeverity: z.string().optional(),
   /** Re-notifications stop after this many (the manager has been told by then). */
   maxRenotifications: z.number().int().min(1).max(100).default(12),
   /** Who may resolve: anyone, or only the owner, the requester, leads and managers. */
@@ -109,7 +129,7 @@ interface Loose {
   shifts?: unknown;
   pulses?: unknown;
   quietHours?: { start?: unknown; end?: unknown };
-  escalations?: { reaction?: { severity?: unknown; department?: unknown } };
+  escalations?: { reaction?: { severity?: unknown; department?: unknown }; levels?: unknown; managerAfterMisses?: unknown; defaultSeverity?: unknown };
 }
 
 type Ctx = z.RefinementCtx;
@@ -144,8 +164,26 @@ function crossReferences(config: Loose, ctx: Ctx): void {
   unique(departments, 'id', 'departments', 'id');
   unique(severities, 'id', 'severities', 'id');
   unique(list(config.briefings), 'id', 'briefings', 'id');
+  const levelPeople = (levels: unknown, path: Array<string | number>) =>
+    list(levels).forEach((level, j) => {
+      const notify = level['notify'];
+      if (Array.isArray(notify)) {
+        notify.forEach((person, k) => {
+          if (typeof person === 'string' && !personIds.has(person)) ctx.addIssue({ code: 'custom', path: [...path, j, 'notify', k], message: `${JSON.stringify(person)} is not a person in people` });
+        });
+      }
+    });
+  levelPeople(config.escalations?.levels, ['escalations', 'levels']);
+  if (config.escalations?.levels !== undefined && config.escalations.managerAfterMisses !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['escalations', 'managerAfterMisses'], message: 'levels replace managerAfterMisses; remove it (it meant: the managers, (managerAfterMisses − 1) × renotifyEvery after the deadline)' });
+  }
+  const defaultSeverity = str(config.escalations?.defaultSeverity);
+  if (defaultSeverity !== undefined && !severityIds.has(defaultSeverity)) {
+    ctx.addIssue({ code: 'custom', path: ['escalations', 'defaultSeverity'], message: `${JSON.stringify(defaultSeverity)} is not a severity in severities` });
+  }
   departments.forEach((d, i) => {
-    for (const field of ['onDuty', 'managers'] as const) {
+    levelPeople(d['levels'], ['departments', i, 'levels']);
+    for (const field of ['onDuty', 'leads', 'managers'] as const) {
       (Array.isArray(d[field]) ? (d[field] as unknown[]) : []).forEach((person, j) => {
         if (typeof person === 'string' && !personIds.has(person)) {
           ctx.addIssue({ code: 'custom', path: ['departments', i, field, j], message: `${JSON.stringify(person)} is not a person in people` });
@@ -191,6 +229,7 @@ export type TeamConfig = z.infer<typeof TeamConfigSchema>;
 export type Person = TeamConfig['people'][number];
 export type Department = TeamConfig['departments'][number];
 export type Severity = TeamConfig['severities'][number];
+export type EscalationLevel = z.infer<typeof Level>;
 export type Role = Person['role'];
 export type ShiftConfig = TeamConfig['shifts'][number];
 export type PulseConfig = TeamConfig['pulses'][number];

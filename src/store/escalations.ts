@@ -5,14 +5,14 @@
 import type { Redis } from 'ioredis';
 import type { AuditEntry } from '../core/ports.js';
 import { Escalation, isOpen } from '../core/escalations/model.js';
-import type { CreateResult, EscalationStore, NewEscalation } from '../core/escalations/store.js';
+import type { CreateResult, EscalationStore, NewEscalation, RecordQuery } from '../core/escalations/store.js';
 import { AUDIT_MAX_LENGTH, auditFields } from './audit.js';
 import { globalKeys, tenantKeys } from './keys.js';
 import { Script } from './script.js';
 
 const CREATE = new Script(`
 -- KEYS[1] esc:seq  KEYS[2] esc:records  KEYS[3] esc:versions  KEYS[4] esc:open
--- KEYS[5] esc:sources  KEYS[6] esc:dirty  KEYS[7] audit
+-- KEYS[5] esc:sources  KEYS[6] esc:dirty  KEYS[7] audit  KEYS[8] esc:all
 -- ARGV[1] record JSON with "__ESC_ID__" / "__ESC_NUMBER__" placeholders  ARGV[2] source key or ''
 -- ARGV[3] created at (ms)  ARGV[4] audit max length  ARGV[5..] audit fields ("__ESC_ID__" filled in)
 -- Returns {1, id, json} when created, {0, existing id} when the source has a record already.
@@ -27,6 +27,7 @@ json = string.gsub(json, '"__ESC_NUMBER__"', tostring(n), 1)
 redis.call('HSET', KEYS[2], id, json)
 redis.call('HSET', KEYS[3], id, '1')
 redis.call('ZADD', KEYS[4], ARGV[3], id)
+redis.call('ZADD', KEYS[8], ARGV[3], id)
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[5], ARGV[2], id) end
 redis.call('ZADD', KEYS[6], ARGV[3], id)
 local fields = {}
@@ -58,6 +59,9 @@ if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('ZREM', KEYS[
 return 0
 `);
 
+/** How many records a search reads at a time. */
+const SEARCH_BATCH = 200;
+
 export class RedisEscalationStore implements EscalationStore {
   constructor(
     private readonly redis: Redis,
@@ -79,7 +83,7 @@ export class RedisEscalationStore implements EscalationStore {
     const fields = auditFields({ ...audit, subject: '__ESC_ID__' });
     const reply = (await CREATE.run(
       this.redis,
-      [k.escSeq, k.escRecords, k.escVersions, k.escOpen, k.escSources, k.escDirty, k.audit],
+      [k.escSeq, k.escRecords, k.escVersions, k.escOpen, k.escSources, k.escDirty, k.audit, k.escAll],
       [json, sourceKey ?? '', Date.parse(draft.createdAt), AUDIT_MAX_LENGTH, ...fields],
     )) as [number, string, string?];
     await this.redis.sadd(globalKeys(this.prefix).tenants, tenant);
@@ -108,6 +112,46 @@ export class RedisEscalationStore implements EscalationStore {
     if (ids.length === 0) return [];
     const rows = await this.redis.hmget(k.escRecords, ...ids);
     return rows.flatMap((json) => (json ? [this.parse(json)] : []));
+  }
+
+  async search(tenant: string, query: RecordQuery): Promise<{ records: Escalation[]; more: boolean }> {
+    const k = this.keys(tenant);
+    await this.indexOlderRecords(tenant);
+    const min = query.since ? String(query.since.getTime()) : '-inf';
+    const records: Escalation[] = [];
+    let skipped = 0;
+    for (let from = 0; ; from += SEARCH_BATCH) {
+      const ids = await this.redis.zrevrangebyscore(k.escAll, '+inf', min, 'LIMIT', from, SEARCH_BATCH);
+      if (ids.length === 0) break;
+      for (const json of await this.redis.hmget(k.escRecords, ...ids)) {
+        if (!json) continue;
+        const e = this.parse(json);
+        if (!query.keep(e)) continue;
+        if (skipped < query.offset) {
+          skipped += 1;
+          continue;
+        }
+        if (records.length === query.limit) return { records, more: true };
+        records.push(e);
+      }
+      if (ids.length < SEARCH_BATCH) break;
+    }
+    return { records, more: false };
+  }
+
+  /** Records stored before the `esc:all` index existed are added to it (once; ZADD NX). */
+  private async indexOlderRecords(tenant: string): Promise<void> {
+    const k = this.keys(tenant);
+    const [indexed, stored] = await Promise.all([this.redis.zcard(k.escAll), this.redis.hlen(k.escRecords)]);
+    if (indexed >= stored) return;
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(k.escRecords, cursor, 'COUNT', 500);
+      cursor = next;
+      const args: Array<string | number> = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) args.push(Date.parse(this.parse(flat[i + 1] as string).createdAt), flat[i] as string);
+      if (args.length > 0) await this.redis.zadd(k.escAll, 'NX', ...args);
+    } while (cursor !== '0');
   }
 
   async dirty(tenant: string, olderThanMs: number, now: Date): Promise<string[]> {

@@ -7,6 +7,7 @@
  *   <p>:{<tenant>}:esc:records             hash    ESC-n → escalation JSON
  *   <p>:{<tenant>}:esc:versions            hash    ESC-n → version (compare-and-set)
  *   <p>:{<tenant>}:esc:open                zset    ESC-n → created at (ms), open records only
+ *   <p>:{<tenant>}:esc:all                 zset    ESC-n → created at (ms), every record (history and search)
  *   <p>:{<tenant>}:esc:sources             hash    source message key → ESC-n (one record per message)
  *   <p>:{<tenant>}:esc:dirty               zset    ESC-n → changed at (ms), until its effects are queued
  *   <p>:{<tenant>}:audit                   stream  actor, at, type, subject, from, to (capped ~100k)
@@ -64,6 +65,7 @@ export function tenantKeys(prefix: string, tenant: string) {
     escRecords: `${base}:esc:records`,
     escVersions: `${base}:esc:versions`,
     escOpen: `${base}:esc:open`,
+    escAll: `${base}:esc:all`,
     escSources: `${base}:esc:sources`,
     escDirty: `${base}:esc:dirty`,
     audit: `${base}:audit`,

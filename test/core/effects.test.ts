@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planAll, planChange, timerId } from '../../src/core/escalations/effects.js';
+import { levelTimerId, planAll, planChange, timerId } from '../../src/core/escalations/effects.js';
 import { transition } from '../../src/core/escalations/state-machine.js';
 import type { Escalation } from '../../src/core/escalations/model.js';
 import { BEN, record, rulesFor } from '../support/records.js';
@@ -22,9 +22,12 @@ describe('escalation effects', () => {
       ['slack-T0TEST.esc.ESC-7.confirm', 'dm', undefined],
     ]);
     expect(plan.deliveries[1]?.target).toEqual({ kind: 'dm', user: 'U0ANALIMA' });
+    // Reminders to the people on duty from the deadline; the managers (level 2) two reminders later.
     expect(plan.schedule.map((t) => [t.id, t.at.toISOString()])).toEqual([
       ['sla-slack-T0TEST-ESC-7-c1-ack-n1', '2026-11-23T09:15:00.000Z'],
+      ['sla-slack-T0TEST-ESC-7-c1-ack-l2', '2026-11-23T09:35:00.000Z'],
       ['sla-slack-T0TEST-ESC-7-c1-res-n1', '2026-11-23T13:00:00.000Z'],
+      ['sla-slack-T0TEST-ESC-7-c1-res-l2', '2026-11-23T13:20:00.000Z'],
     ]);
     // BullMQ refuses ids with ":" or all digits.
     for (const t of plan.schedule) expect(t.id).not.toMatch(/:|^\d+$/);
@@ -34,21 +37,39 @@ describe('escalation effects', () => {
     const before = next(record(), { type: 'missed', clock: 'acknowledge', cycle: 1, miss: 1 });
     const after = next(before, { type: 'acknowledge' });
     const plan = planChange(before, after, rules, NOW);
-    expect(plan.deliveries.map((d) => d.key)).toEqual(['slack-T0TEST.esc.ESC-7.card', 'slack-T0TEST.esc.ESC-7.card.v3', 'slack-T0TEST.esc.ESC-7.h2']);
+    expect(plan.deliveries.map((d) => d.key)).toEqual(['slack-T0TEST.esc.ESC-7.card', 'slack-T0TEST.esc.ESC-7.card.v3', 'slack-T0TEST.esc.ESC-7.h2', 'slack-T0TEST.esc.ESC-7.h2.req-ana']);
     expect(plan.deliveries[1]?.target).toEqual({ kind: 'update', of: 'esc.ESC-7.card', version: 3 });
     expect(plan.deliveries[2]?.target).toEqual({ kind: 'reply', to: 'esc.ESC-7.card' });
-    expect(plan.cancel).toEqual([timerId(before, 'acknowledge', 2)]);
-    expect(plan.schedule.map((t) => t.id)).toEqual(['sla-slack-T0TEST-ESC-7-c1-res-n1']);
+    // The requester hears who acknowledged.
+    expect(plan.deliveries[3]?.target).toEqual({ kind: 'dm', user: 'U0ANALIMA' });
+    expect(plan.cancel).toEqual([timerId(before, 'acknowledge', 2), levelTimerId(before, 'acknowledge', 2)]);
+    expect(plan.schedule.map((t) => t.id)).toEqual(['sla-slack-T0TEST-ESC-7-c1-res-n1', 'sla-slack-T0TEST-ESC-7-c1-res-l2']);
   });
 
-  it('reminds every renotifyEvery after a miss, and tells the managers at the configured miss', () => {
+  it('reminds every renotifyEvery after a miss, and tells the next level once, by DM', () => {
     let e = record();
     for (let miss = 1; miss <= 3; miss += 1) e = next(e, { type: 'missed', clock: 'acknowledge', cycle: 1, miss }, new Date(NOW.getTime() + miss * 600_000));
-    const plan = planChange(undefined, e, rules, NOW);
-    expect(plan.deliveries.find((d) => d.key.endsWith('h3.mgr-ana'))?.target).toEqual({ kind: 'dm', user: 'U0ANALIMA' });
+    let plan = planChange(undefined, e, rules, NOW);
     expect(plan.schedule[0]).toMatchObject({ id: 'sla-slack-T0TEST-ESC-7-c1-ack-n4', at: new Date(NOW.getTime() + 3 * 600_000 + 600_000) });
     const line = plan.deliveries.find((d) => d.key.endsWith('.h3'));
     expect(line?.message.text).toContain('<@ben> <@caro> please take a look. (reminder 3)');
+    e = next(e, { type: 'escalate', clock: 'acknowledge', cycle: 1, level: 2 });
+    plan = planChange(undefined, e, rules, NOW);
+    expect(plan.deliveries.find((d) => d.key.endsWith('h4.lvl-ana'))?.target).toEqual({ kind: 'dm', user: 'U0ANALIMA' });
+    expect(plan.schedule.map((t) => t.id)).not.toContain(levelTimerId(e, 'acknowledge', 2));
+  });
+
+  it('a snooze moves the pending reminders to its end without touching the deadline', () => {
+    const e = next(record(), { type: 'snooze', until: '2026-11-23T12:00:00.000Z' });
+    const plan = planChange(record(), e, rules, NOW);
+    expect(plan.cancel).toContain('sla-slack-T0TEST-ESC-7-c1-ack-n1');
+    expect(plan.schedule.map((t) => [t.id, t.at.toISOString()])).toEqual([
+      ['sla-slack-T0TEST-ESC-7-c1-p2-ack-n1', '2026-11-23T12:00:00.000Z'],
+      ['sla-slack-T0TEST-ESC-7-c1-p2-ack-l2', '2026-11-23T12:00:00.000Z'],
+      ['sla-slack-T0TEST-ESC-7-c1-p2-res-n1', '2026-11-23T13:00:00.000Z'],
+      ['sla-slack-T0TEST-ESC-7-c1-p2-res-l2', '2026-11-23T13:20:00.000Z'],
+    ]);
+    expect(e.acknowledgeDueAt).toBe(record().acknowledgeDueAt);
   });
 
   it('planning everything again yields the same keys and timer ids (the reconciler changes nothing twice)', () => {

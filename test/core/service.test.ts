@@ -75,15 +75,15 @@ describe('escalation service', () => {
     now = new Date(now.getTime() + 60_000);
     expect(await service.reconcile(actor.tenant)).toBe(1);
     expect(outbox.delivered.map((d) => d.key)).toEqual([`slack-T0SVC.esc.${id}.card`, `slack-T0SVC.esc.${id}.confirm`]);
-    expect([...timers.scheduled.keys()]).toEqual([`sla-slack-T0SVC-${id}-c1-ack-n1`, `sla-slack-T0SVC-${id}-c1-res-n1`]);
+    expect([...timers.scheduled.keys()]).toEqual([`sla-slack-T0SVC-${id}-c1-ack-n1`, `sla-slack-T0SVC-${id}-c1-ack-l2`, `sla-slack-T0SVC-${id}-c1-res-n1`, `sla-slack-T0SVC-${id}-c1-res-l2`]);
     expect(await service.reconcile(actor.tenant)).toBe(0);
   });
 
   it('handles a missed deadline once, however many times the timer fires', async () => {
     const { id } = await service.create(actor, input, {});
     now = new Date('2026-11-23T09:15:01Z');
-    await Promise.all([service.deadlinePassed(actor.tenant, id, 'acknowledge', 1, 1), service.deadlinePassed(actor.tenant, id, 'acknowledge', 1, 1)]);
-    await service.deadlinePassed(actor.tenant, id, 'acknowledge', 1, 1);
+    await Promise.all([service.deadlinePassed(actor.tenant, id, 'acknowledge', 1, { miss: 1 }), service.deadlinePassed(actor.tenant, id, 'acknowledge', 1, { miss: 1 })]);
+    await service.deadlinePassed(actor.tenant, id, 'acknowledge', 1, { miss: 1 });
     const reminders = outbox.delivered.filter((d) => d.target.kind === 'reply');
     expect(reminders).toHaveLength(1);
     expect(timers.scheduled.get(`sla-slack-T0SVC-${id}-c1-ack-n2`)?.toISOString()).toBe('2026-11-23T09:25:01.000Z');

@@ -1,7 +1,8 @@
-/** The escalation form (the same on every platform) and the validation of what comes back. */
+/** The escalation forms (the same on every platform) and the validation of what comes back. */
 import { z } from 'zod';
-import type { Form, FormValues } from '../../chat/message.js';
-import { LIMITS } from './model.js';
+import type { Choice, Form, FormField, FormValues } from '../../chat/message.js';
+import { truncate } from '../../chat/truncate.js';
+import { LIMITS, type Escalation } from './model.js';
 import type { EscalationRules } from './rules.js';
 
 export const CREATE_FORM_ID = 'escalation.create';
@@ -12,24 +13,105 @@ export interface Prefill {
   summary?: string;
   details?: string;
   customer?: string;
+  ticket?: string;
+  severity?: string;
+  department?: string;
+}
+
+const initial = (value: string | undefined) => (value ? { initial: value } : {});
+
+function fields(rules: EscalationRules, prefill: Prefill): FormField[] {
+  return [
+    { id: 'customer', label: 'Customer or account', kind: 'text', required: true, maxLength: LIMITS.customer, placeholder: 'Acme Corp (account 4411)', ...initial(prefill.customer) },
+    { id: 'ticket', label: 'Ticket link', kind: 'url', required: false, maxLength: LIMITS.ticketUrl, placeholder: 'https://helpdesk.example.com/tickets/123', hint: 'A link to the ticket in your helpdesk.', ...initial(prefill.ticket) },
+    { id: 'severity', label: 'Severity', kind: 'select', required: true, options: rules.severities.map((s) => ({ value: s.id, label: `${s.id} · ${s.label}` })), ...initial(prefill.severity) },
+    { id: 'department', label: 'Department', kind: 'select', required: true, options: rules.departments.map((d) => ({ value: d.id, label: d.name })), ...initial(prefill.department) },
+    { id: 'summary', label: 'Summary', kind: 'text', required: true, maxLength: LIMITS.summary, placeholder: 'What is wrong, in one line', ...initial(prefill.summary) },
+    { id: 'details', label: 'Details', kind: 'longText', required: false, maxLength: INPUT_MAX, placeholder: 'Steps taken, impact, what the customer was told', ...initial(prefill.details && truncate(prefill.details, INPUT_MAX)) },
+  ];
 }
 
 export function escalationForm(rules: EscalationRules, prefill: Prefill, state: string | undefined): Form {
-  const form: Form = {
-    id: CREATE_FORM_ID,
-    title: 'Escalate',
-    submitLabel: 'Escalate',
-    fields: [
-      { id: 'customer', label: 'Customer or account', kind: 'text', required: true, maxLength: LIMITS.customer, placeholder: 'Acme Corp (account 4411)', ...(prefill.customer ? { initial: prefill.customer } : {}) },
-      { id: 'ticket', label: 'Ticket link', kind: 'url', required: false, maxLength: LIMITS.ticketUrl, placeholder: 'https://helpdesk.example.com/tickets/123', hint: 'A link to the ticket in your helpdesk.' },
-      { id: 'severity', label: 'Severity', kind: 'select', required: true, options: rules.severities.map((s) => ({ value: s.id, label: `${s.id} · ${s.label}` })) },
-      { id: 'department', label: 'Department', kind: 'select', required: true, options: rules.departments.map((d) => ({ value: d.id, label: d.name })) },
-      { id: 'summary', label: 'Summary', kind: 'text', required: true, maxLength: LIMITS.summary, placeholder: 'What is wrong, in one line', ...(prefill.summary ? { initial: prefill.summary } : {}) },
-      { id: 'details', label: 'Details', kind: 'longText', required: false, maxLength: INPUT_MAX, placeholder: 'Steps taken, impact, what the customer was told', ...(prefill.details ? { initial: prefill.details } : {}) },
-    ],
-  };
+  const form: Form = { id: CREATE_FORM_ID, title: 'Escalate', submitLabel: 'Escalate', fields: fields(rules, prefill) };
   if (state !== undefined) form.state = state;
   return form;
+}
+
+/** A placeholder customer (a reaction-made record's) is left for the person to fill in. */
+export const NO_CUSTOMER = '—';
+
+/** The form behind **Edit…**, prefilled with the record (its state: the record id). */
+export function editForm(e: Escalation, rules: EscalationRules): Form {
+  const prefill: Prefill = { summary: e.summary, severity: e.severity, department: e.department };
+  if (e.customer !== NO_CUSTOMER) prefill.customer = e.customer;
+  if (e.ticketUrl) prefill.ticket = e.ticketUrl;
+  if (e.details) prefill.details = e.details;
+  return { id: 'escalation.edit', title: `Edit ${e.id}`, submitLabel: 'Save', fields: fields(rules, prefill), state: e.id };
+}
+
+/** The form behind **Assign…**: its id is the button's action, its state the record id. The
+ * roster's people are offered where the platform has no people picker of its own. */
+export function assignForm(id: string, people: Choice[]): Form {
+  const owner: FormField = { id: 'owner', label: 'Assign to', kind: 'user', required: true };
+  if (people.length > 0) owner.options = people;
+  return { id: 'escalation.assign', title: `Assign ${id}`, submitLabel: 'Assign', fields: [owner], state: id };
+}
+
+/** The form behind **Resolve…**. */
+export function resolveForm(id: string): Form {
+  return {
+    id: 'escalation.resolve',
+    title: `Resolve ${id}`,
+    submitLabel: 'Resolve',
+    fields: [{ id: 'note', label: 'Resolution note', kind: 'longText', required: true, maxLength: LIMITS.resolution, placeholder: 'What was done, and what the customer was told' }],
+    state: id,
+  };
+}
+
+/** The form behind **Reopen…**: the reason goes to the requester and the owner. */
+export function reopenForm(id: string): Form {
+  return {
+    id: 'escalation.reopen',
+    title: `Reopen ${id}`,
+    submitLabel: 'Reopen',
+    fields: [{ id: 'reason', label: 'Why is it open again?', kind: 'longText', required: true, maxLength: LIMITS.note, placeholder: 'The requester and the owner are told' }],
+    state: id,
+  };
+}
+
+/** The form behind **Add note…**. */
+export function noteForm(id: string): Form {
+  return {
+    id: 'escalation.note',
+    title: `Note on ${id}`,
+    submitLabel: 'Add note',
+    // Not "note": Teams shows every button's form on one card, and input ids must differ.
+    fields: [{ id: 'text', label: 'Note', kind: 'longText', required: true, maxLength: LIMITS.note, placeholder: 'What happened, what was agreed' }],
+    state: id,
+  };
+}
+
+/** How long a snooze can last (leads and managers pick one). */
+export const SNOOZE_CHOICES: readonly Choice[] = [
+  { value: '30m', label: '30 minutes' },
+  { value: '1h', label: '1 hour' },
+  { value: '2h', label: '2 hours' },
+  { value: '4h', label: '4 hours' },
+  { value: '8h', label: '8 hours' },
+  { value: '1d', label: '1 day' },
+];
+export const WAKE = 'off';
+
+/** The form behind **Snooze…**. */
+export function snoozeForm(id: string, snoozed: boolean): Form {
+  const options = snoozed ? [{ value: WAKE, label: 'Wake the reminders now' }, ...SNOOZE_CHOICES] : [...SNOOZE_CHOICES];
+  return {
+    id: 'escalation.snooze',
+    title: `Snooze ${id}`,
+    submitLabel: 'Snooze',
+    fields: [{ id: 'duration', label: 'Pause the reminders for', kind: 'select', required: true, options, hint: 'The deadlines stay as they are in reports.' }],
+    state: id,
+  };
 }
 
 export interface EscalationInput {

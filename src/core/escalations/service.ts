@@ -5,19 +5,23 @@
  * them, so nothing a person did is ever lost.
  */
 import { z } from 'zod';
-import type { FormValues, Message, PlatformKind } from '../../chat/message.js';
-import { escapeText } from '../../chat/message.js';
+import type { FormValues, PlatformKind } from '../../chat/message.js';
 import { truncate } from '../../chat/truncate.js';
 import type { Actor, Answer, SourceMessage, SubmitAnswer } from '../interactions.js';
 import type { AuditEntry, Clock, Drafts, MessageLinks, Outbox, Timers } from '../ports.js';
 import type { Participant } from '../roster.js';
-import { assignForm, CARD_KEY, escalationCard, escalationList, resolveForm, type ListFilter } from './card.js';
+import { buttonForm, buttonKind, readButton } from './buttons.js';
+import { escalationCard } from './card.js';
 import { planAll, planChange, type EntryFollower, type Plan } from './effects.js';
-import { escalationForm, INPUT_MAX, parseEscalation, type EscalationInput } from './form.js';
-import { isBreached, LIMITS, type Escalation } from './model.js';
+import { escalationForm, INPUT_MAX, parseEscalation, type EscalationInput, type Prefill } from './form.js';
+import { LIMITS, type Clock as DeadlineClock, type Escalation } from './model.js';
+import { EscalationQueries } from './queries.js';
 import type { EscalationRules } from './rules.js';
-import { transition, type Action } from './state-machine.js';
-import type { EscalationStore, NewEscalation } from './store.js';
+import { gate, transition, type Action } from './state-machine.js';
+import { isStoreDown, STORE_DOWN, type EscalationStore, type NewEscalation } from './store.js';
+import { say } from './wording.js';
+
+export { isStoreDown, STORE_DOWN } from './store.js';
 
 export interface EscalationDeps {
   store: EscalationStore;
@@ -47,18 +51,19 @@ const FormState = z.object({
 });
 type FormState = z.infer<typeof FormState>;
 
-const FILTERS: Record<string, ListFilter> = { '': 'open', all: 'open', open: 'open', mine: 'mine', breached: 'breached' };
-
-const say = (text: string): Message => ({ text, blocks: [{ type: 'section', text }] });
-
-export const STORE_DOWN = 'Shiftlead could not save this right now (its database is unreachable). Nothing was recorded — please try again in a minute.';
-
 function firstLine(text: string): string {
   return truncate(text.split('\n').find((l) => l.trim())?.trim() ?? '', 150);
 }
 
+/** What a refusal says, and that nothing changed. */
+type Refused = { ok: false; message: string; code: string };
+
 export class EscalationService {
-  constructor(private readonly deps: EscalationDeps) {}
+  private readonly queries: EscalationQueries;
+
+  constructor(private readonly deps: EscalationDeps) {
+    this.queries = new EscalationQueries({ store: deps.store, links: deps.links, clock: deps.clock, rules: deps.rules, participant: (actor) => this.participant(actor) });
+  }
 
   get rules(): EscalationRules {
     return this.deps.rules();
@@ -104,7 +109,11 @@ export class EscalationService {
       }
     }
     const summary = text.trim() || (source ? firstLine(source.text) : undefined);
-    const prefill = { ...(summary ? { summary } : {}), ...(details ? { details } : {}) };
+    const prefill: Prefill = { ...(summary ? { summary } : {}), ...(details ? { details } : {}) };
+    // In a department's own channel, that department; and the configured severity.
+    const department = this.rules.departmentOfChannel(actor.conversation, actor.platform);
+    if (department) prefill.department = department.id;
+    if (this.rules.defaultSeverity) prefill.severity = this.rules.defaultSeverity;
     return { form: escalationForm(this.rules, prefill, JSON.stringify(state)) };
   }
 
@@ -170,14 +179,16 @@ export class EscalationService {
   }
 
   /** Applies an action with compare-and-set: concurrent presses produce one transition. */
-  async act(tenant: string, id: string, action: Action, actor: Participant): Promise<{ ok: true; record: Escalation } | { ok: false; message: string; code: string }> {
+  async act(tenant: string, id: string, action: Action, actor: Participant): Promise<{ ok: true; record: Escalation } | Refused> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const before = await this.deps.store.get(tenant, id);
       if (!before) return { ok: false, code: 'not_found', message: `There is no ${id} here.` };
       const now = this.deps.clock.now();
       const outcome = transition(before, action, actor, now, this.rules.policy());
       if (!outcome.ok) return outcome;
-      const audit = this.audit(actor, `escalation.${outcome.entry.type}`, id, now, before.status, outcome.record.status, outcome.entry.note);
+      const { entry } = outcome;
+      const detail = entry.changes ? entry.changes.map((c) => `${c.field}: ${c.from ?? '—'} → ${c.to ?? '—'}`).join('; ') : entry.until ? `until ${entry.until}` : entry.level ? `level ${entry.level} (${entry.clock})` : entry.note;
+      const audit = this.audit(actor, `escalation.${entry.type}`, id, now, before.status, outcome.record.status, detail);
       if (await this.deps.store.update(tenant, outcome.record, before.version, audit)) {
         await this.apply(outcome.record, planChange(before, outcome.record, this.rules, now, this.deps.followers));
         return { ok: true, record: outcome.record };
@@ -186,36 +197,28 @@ export class EscalationService {
     return { ok: false, code: 'busy', message: `${id} is changing right now; try again.` };
   }
 
-  /** A button (or its form) was pressed on a card. */
+  /**
+   * A button was pressed on a card. Without answers, a button that needs some is checked first
+   * (refused before anything is typed) and answers with its form, prefilled from the record.
+   */
   async press(actor: Actor, actionId: string, id: string, values: FormValues = {}): Promise<Answer> {
     if (actionId === 'escalation.new') return this.openForm(actor, '');
-    const who = this.participant(actor);
-    let action: Action;
-    switch (actionId) {
-      case 'escalation.acknowledge':
-        action = { type: 'acknowledge' };
-        break;
-      case 'escalation.reopen':
-        action = { type: 'reopen', ...(values['reason'] ? { reason: values['reason'] } : {}) };
-        break;
-      case 'escalation.resolve': {
-        const note = (values['note'] ?? '').trim();
-        if (!note) return { form: resolveForm(id) };
-        if (note.length > LIMITS.resolution) return { reply: say(`That note is ${note.length.toLocaleString('en-US')} characters; the most is ${LIMITS.resolution.toLocaleString('en-US')}.`) };
-        action = { type: 'resolve', note };
-        break;
-      }
-      case 'escalation.assign': {
-        const owner = (values['owner'] ?? '').trim();
-        if (!owner) return { form: assignForm(id, this.rules.roster.choices(actor.platform)) };
-        action = { type: 'assign', owner: this.participant({ platform: actor.platform, user: owner }, values['ownerName']) };
-        break;
-      }
-      default:
-        return { reply: say(`Shiftlead does not know the button "${actionId}". Update the message with /escalations.`) };
-    }
+    if (actionId === 'escalation.page') return this.list(actor, id);
+    const kind = buttonKind(actionId);
+    if (!kind) return { reply: say(`Shiftlead does not know the button "${actionId}". Update the message with /escalations.`) };
     try {
-      const result = await this.act(actor.tenant, id, action, who);
+      const record = await this.deps.store.get(actor.tenant, id);
+      if (!record) return { reply: say(`There is no ${id} here.`) };
+      const now = this.deps.clock.now();
+      const who = this.participant(actor);
+      const form = buttonForm(kind, record, this.rules, now);
+      if (form && Object.keys(values).length === 0) {
+        const refused = gate(record, kind, who, now, this.rules.policy());
+        return refused ? { reply: say(refused.message) } : { form };
+      }
+      const reading = readButton(kind, values, record, this.readContext(actor, now));
+      if ('errors' in reading) return { reply: say(Object.values(reading.errors).join(' ')) };
+      const result = await this.act(actor.tenant, id, reading.action, who);
       return result.ok ? { update: escalationCard(result.record, this.rules, this.deps.clock.now()) } : { reply: say(result.message) };
     } catch (error) {
       if (isStoreDown(error)) return { reply: say(STORE_DOWN) };
@@ -223,34 +226,64 @@ export class EscalationService {
     }
   }
 
-  /** `/escalations [mine|breached|all]`. */
-  async list(actor: Actor, text: string): Promise<Answer> {
-    const word = text.trim().toLowerCase();
-    const filter = FILTERS[word];
-    if (!filter) return { reply: say(`Unknown filter "${escapeText(word)}". Use /escalations, /escalations mine, /escalations breached or /escalations all.`) };
-    const now = this.deps.clock.now();
-    let records: Escalation[];
+  /** A button's form came back (a modal, a dialog): problems with the answers are shown on the form. */
+  async submitButton(actor: Actor, formId: string, id: string, values: FormValues): Promise<SubmitAnswer> {
+    const kind = buttonKind(formId);
+    if (!kind) return { ok: false, errors: { _form: 'This form is no longer supported; close it.' } };
     try {
-      records = await this.deps.store.listOpen(actor.tenant);
+      const record = await this.deps.store.get(actor.tenant, id);
+      if (!record) return { ok: true, reply: say(`There is no ${id} here.`) };
+      const reading = readButton(kind, values, record, this.readContext(actor, this.deps.clock.now()));
+      if ('errors' in reading) return { ok: false, errors: reading.errors };
+      const result = await this.act(actor.tenant, id, reading.action, this.participant(actor));
+      return result.ok ? { ok: true } : { ok: true, reply: say(result.message) };
     } catch (error) {
-      if (isStoreDown(error)) return { reply: say(STORE_DOWN.replace('save this', 'read escalations').replace(' Nothing was recorded — please', ' Please')) };
+      if (isStoreDown(error)) return { ok: false, errors: { _form: STORE_DOWN } };
       throw error;
     }
-    const me = this.participant(actor);
-    const mine = (p: Participant | undefined) => p !== undefined && ((me.personId !== undefined && p.personId === me.personId) || (p.platform === me.platform && p.user === me.user));
-    if (filter === 'mine') records = records.filter((e) => mine(e.owner) || mine(e.requester));
-    if (filter === 'breached') records = records.filter((e) => isBreached(e, now));
-    const links = await this.deps.links.links(actor.tenant, records.slice(0, 20).map((e) => CARD_KEY(e.id))).catch(() => new Map<string, string>());
-    return { reply: escalationList(records, filter, links, this.rules, now) };
   }
 
-  /** An SLA timer fired: record the miss (once), which re-notifies and schedules the next. */
-  async deadlinePassed(tenant: string, id: string, clock: 'acknowledge' | 'resolve', cycle: number, miss: number): Promise<void> {
+  private readContext(actor: Actor, now: Date) {
+    return { rules: this.rules, now, participant: (user: string, name?: string) => this.participant({ platform: actor.platform, user }, name) };
+  }
+
+  /** `/escalate note ESC-3 <text>`. */
+  async addNote(actor: Actor, id: string, text: string): Promise<Answer> {
+    const note = text.trim();
+    if (!note) return { reply: say(`Write the note after the id: /escalate note ${id} Customer called back`) };
+    if (note.length > LIMITS.note) return { reply: say(`That note is ${note.length.toLocaleString('en-US')} characters; the most is ${LIMITS.note.toLocaleString('en-US')}.`) };
+    try {
+      const result = await this.act(actor.tenant, id, { type: 'note', text: note }, this.participant(actor));
+      return { reply: say(result.ok ? `Added your note to ${id}; it is in its thread too.` : result.message) };
+    } catch (error) {
+      if (isStoreDown(error)) return { reply: say(STORE_DOWN) };
+      throw error;
+    }
+  }
+
+  /** `/escalations [filters]`. */
+  list(actor: Actor, text: string): Promise<Answer> {
+    return this.queries.list(actor, text);
+  }
+
+  /** `/escalate show ESC-3`. */
+  show(actor: Actor, id: string): Promise<Answer> {
+    return this.queries.show(actor, id);
+  }
+
+  /**
+   * An SLA timer fired: record the missed reminder or the level reached (once), which tells its
+   * people and schedules what comes next. Timers of an older cycle or plan change nothing.
+   */
+  async deadlinePassed(tenant: string, id: string, clock: DeadlineClock, cycle: number, step: { miss: number } | { level: number }, plan?: number): Promise<void> {
     const bot: Participant = { platform: 'console', user: 'shiftlead', name: 'Shiftlead' };
     const record = await this.deps.store.get(tenant, id);
     if (!record) return;
-    const notify = await this.deps.onShift?.(record.department, record.platform, this.deps.clock.now());
-    await this.act(tenant, id, { type: 'missed', clock, cycle, miss, ...(notify ? { notify } : {}) }, { ...bot, platform: record.platform });
+    // The people on duty are those on shift when the deadline passed (the configured ones when no shift covers it).
+    const onDuty = !('level' in step) && this.rules.levels(record.department)[0]?.notify === 'onDuty';
+    const notify = onDuty ? await this.deps.onShift?.(record.department, record.platform, this.deps.clock.now()) : undefined;
+    const action: Action = 'level' in step ? { type: 'escalate', clock, cycle, level: step.level, plan } : { type: 'missed', clock, cycle, miss: step.miss, plan, ...(notify ? { notify } : {}) };
+    await this.act(tenant, id, action, { ...bot, platform: record.platform });
   }
 
   /** Re-queues the effects of records whose effects were not confirmed queued. */
@@ -272,15 +305,3 @@ export class EscalationService {
     }
   }
 }
-
-/** Redis (or whatever holds records) is unreachable: the person must be told to retry. */
-export function isStoreDown(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: string }).code;
-  return (
-    code === 'ECONNREFUSED' ||
-    code === 'ETIMEDOUT' ||
-    /Stream isn't writeable|Connection is closed|enableOfflineQueue|Command timed out|ECONNREFUSED|max retries per request|Reached the max retries/i.test(error.message)
-  );
-}
-

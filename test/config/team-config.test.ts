@@ -95,6 +95,18 @@ describe('team configuration', () => {
     expect([defaults.reminders, defaults.handoffs]).toEqual([{ beforeShift: 3_600_000, eveningBefore: { ifStartsBefore: '07:00', at: '18:00' } }, { promptBefore: 1_800_000, acknowledgeWithin: 900_000 }]);
   });
 
+  it('checks escalation levels: their people exist, and they replace managerAfterMisses rather than join it', () => {
+    const text = example.replace('  # levels:\n  #   - { notify: onDuty }\n  #   - { notify: leads, after: 20m }\n', '  levels:\n    - { notify: onDuty }\n    - { notify: [ben, zed], after: 20m }\n    - { notify: everyone }\n').replace('  #   - { notify: managers, after: 1h }\n', '');
+    expect(problems(text).sort()).toEqual([
+      `escalations.levels[2].notify: must be onDuty, leads, managers or a list of person ids (line ${lineOf(text, 'notify: everyone')})`,
+      `escalations.managerAfterMisses: levels replace managerAfterMisses; remove it (it meant: the managers, (managerAfterMisses − 1) × renotifyEvery after the deadline) (line ${lineOf(text, 'managerAfterMisses: 3')})`,
+      `escalations.levels[1].notify[1]: "zed" is not a person in people (line ${lineOf(text, '[ben, zed]')})`,
+    ].sort());
+    const fine = text.replace('    - { notify: [ben, zed], after: 20m }\n    - { notify: everyone }\n', '    - { notify: leads, after: 20m }\n').replace(/ {2}managerAfterMisses: 3.*\n/, '');
+    expect(parseTeamConfig(fine).escalations.levels).toEqual([{ notify: 'onDuty' }, { notify: 'leads', after: 20 * 60_000 }]);
+    expect(problems(example.replace('defaultSeverity: P3', 'defaultSeverity: P9'))).toEqual([`escalations.defaultSeverity: "P9" is not a severity in severities (line ${lineOf(example, 'defaultSeverity: P3')})`]);
+  });
+
   it('says so when the file is missing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'shiftlead-config-'));
     await expect(loadTeamConfig(join(dir, 'nope.yaml'))).rejects.toMatchObject({ problems: ['file not found (copy shiftlead.example.yaml to start)'] });

@@ -29,8 +29,8 @@ import { startWorkers, type WorkerOverrides } from './jobs/workers.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { buildModules } from './modules.js';
-import { CONSOLE_TENANT, ConsolePlatform } from './platforms/console/console-platform.js';
-import { ConsoleRepl } from './platforms/console/repl.js';
+import { CONSOLE_TENANT } from './platforms/console/console-platform.js';
+import { createConsole } from './platforms/console/index.js';
 import { createSlack, type Slack } from './platforms/slack/index.js';
 import { createTeams } from './platforms/teams/index.js';
 import { connectRedis } from './store/redis.js';
@@ -176,11 +176,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       log.info({ people: config.people.length, shifts: config.shifts.length }, 'team configuration reloaded');
     };
 
-    let repl: ConsoleRepl | undefined;
-    if (options.console) {
-      const name = (user: string) => settings.roster.byId(user)?.name ?? user;
-      platforms.set('console', new ConsolePlatform({ print: (lines) => repl?.write(lines) }, name));
-    }
+    const terminal = options.console ? createConsole({ redis, prefix, settings, interactions, io: options.console }) : undefined;
+    if (terminal) platforms.set('console', terminal.platform);
     const configured = platformsConfigured(options.env);
     let slack: Slack | undefined;
     if (configured.slack) {
@@ -237,12 +234,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     closers.add('HTTP server', () => http.close());
     log.info({ port, role: options.role, platforms: [...platforms.keys()] }, 'Shiftlead is running');
 
-    if (options.console) {
-      const platform = platforms.get('console') as ConsolePlatform;
-      repl = new ConsoleRepl({ ...options.console, interactions, people: options.config.people, platform });
-      closers.add('console', async () => repl?.close());
-      repl.start();
-    }
+    if (terminal) closers.add('console', terminal.start());
 
     return { port, metrics, queues, redis, settings, features, interactions, escalations, schedules, platforms, reach, reload, reloadConfig, close: closers.run };
   } catch (error) {

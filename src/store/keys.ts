@@ -30,6 +30,9 @@
  *   <p>:{<tenant>}:poll:<id>:counts        hash    option → votes
  *   <p>:{<tenant>}:polls:open              zset    poll id → closes at (ms)
  *   <p>:{<tenant>}:polls:unsettled         zset    poll id → closed at (ms), until its final effects are queued
+ *   <p>:{<tenant>}:console:seq             string  the console's last message number (m1, m2, … unique per Redis)
+ *   <p>:{<tenant>}:console:msgs            hash    console message id → its buttons and conversation (JSON)
+ *   <p>:{<tenant>}:console:handles         hash    button value (e.g. ESC-3) → ids of messages whose buttons carry it (JSON)
  *   <p>:tenants                            set     tenants that have escalations (for the reconciler)
  *   <p>:{org}:…                            the organization's records (cover requests, handoffs, shift
  *                                          overrides) and its audit stream: see src/store/org-records.ts
@@ -88,6 +91,9 @@ export function tenantKeys(prefix: string, tenant: string) {
     pollCounts: (id: string) => `${base}:poll:${id}:counts`,
     pollsOpen: `${base}:polls:open`,
     pollsUnsettled: `${base}:polls:unsettled`,
+    consoleSeq: `${base}:console:seq`,
+    consoleMessages: `${base}:console:msgs`,
+    consoleHandles: `${base}:console:handles`,
   };
 }
 

@@ -1,13 +1,14 @@
-/** Renders neutral messages and forms as plain terminal text. */
+/** Renders neutral messages and forms as plain terminal text, and names their buttons. */
 import { DateTime } from 'luxon';
 import { parseMarkup, type Button, type FormField, type Message } from '../../chat/message.js';
 
-/** The console shows times in the machine's own zone (it is one person's terminal). */
-function localTime(iso: string): string {
-  return DateTime.fromISO(iso).toLocal().toFormat('yyyy-LL-dd HH:mm ZZZZ');
+/** A moment in the reader's time zone (the machine's when the reader has none). */
+function localTime(iso: string, zone: string | undefined): string {
+  const at = DateTime.fromISO(iso, { zone: 'utc' });
+  return (zone ? at.setZone(zone) : at.toLocal()).toFormat('yyyy-LL-dd HH:mm ZZZZ');
 }
 
-export function markupToText(text: string, people: Message['people'] = {}): string {
+export function markupToText(text: string, people: Message['people'] = {}, zone?: string): string {
   return parseMarkup(text)
     .map((s) => {
       switch (s.kind) {
@@ -18,7 +19,7 @@ export function markupToText(text: string, people: Message['people'] = {}): stri
         case 'mention':
           return `@${people[s.personId]?.name ?? s.personId}`;
         case 'time':
-          return localTime(s.iso);
+          return localTime(s.iso, zone);
         default:
           return s.text;
       }
@@ -26,13 +27,45 @@ export function markupToText(text: string, people: Message['people'] = {}): stri
     .join('');
 }
 
+/**
+ * Stable names for a message's buttons: the last part of each action (`escalation.acknowledge` →
+ * `acknowledge`), numbered when two share one. A card's buttons keep their names when it changes,
+ * where their places shift.
+ */
+export function buttonNames(buttons: ReadonlyArray<Pick<Button, 'actionId'>>): string[] {
+  const seen = new Map<string, number>();
+  return buttons.map((b) => {
+    const base = (b.actionId.split('.').at(-1) ?? b.actionId).toLowerCase();
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}-${n}`;
+  });
+}
+
+/** The button a word means: its name, a start of its name no other shares, or its place (1, 2, …). */
+export function findButton<B extends Pick<Button, 'actionId'>>(buttons: readonly B[], word: string): { button: B } | { problem: string } {
+  const names = buttonNames(buttons);
+  const listed = names.join(', ');
+  if (/^\d+$/.test(word)) {
+    const button = buttons[Number(word) - 1];
+    return button ? { button } : { problem: `There is no button ${word}; the buttons are ${listed} (1–${buttons.length}).` };
+  }
+  const lower = word.toLowerCase();
+  const exact = names.indexOf(lower);
+  const matches = exact >= 0 ? [exact] : names.flatMap((n, i) => (n.startsWith(lower) ? [i] : []));
+  if (matches.length === 1) return { button: buttons[matches[0] as number] as B };
+  if (matches.length > 1) return { problem: `"${word}" could be ${matches.map((i) => names[i]).join(' or ')}; type more of it.` };
+  return { problem: `There is no "${word}" button here; the buttons are ${listed}.` };
+}
+
 export interface RenderedText {
   lines: string[];
   buttons: Button[];
 }
 
-export function renderMessage(message: Message): RenderedText {
-  const t = (text: string) => markupToText(text, message.people);
+/** The message as text; times in `zone` (the reader's). */
+export function renderMessage(message: Message, zone?: string): RenderedText {
+  const t = (text: string) => markupToText(text, message.people, zone);
   const lines: string[] = [];
   const buttons: Button[] = [];
   for (const block of message.blocks) {
@@ -52,14 +85,13 @@ export function renderMessage(message: Message): RenderedText {
       case 'divider':
         lines.push('─'.repeat(24));
         break;
-      case 'actions':
-        for (const b of block.buttons) buttons.push(b);
-        lines.push(
-          block.buttons
-            .map((b) => `[${buttons.indexOf(b) + 1}] ${b.label}`)
-            .join('  '),
-        );
+      case 'actions': {
+        const start = buttons.length;
+        buttons.push(...block.buttons);
+        const names = buttonNames(buttons).slice(start);
+        lines.push(block.buttons.map((b, i) => `[${names[i]}] ${b.label}`).join('  '));
         break;
+      }
     }
   }
   if (lines.length === 0) lines.push(...t(message.text).split('\n'));
@@ -68,7 +100,7 @@ export function renderMessage(message: Message): RenderedText {
 
 export function fieldPrompt(field: FormField): string {
   const optional = field.required ? '' : ' (optional, Enter to skip)';
-  const initial = field.initial ? ` [${field.initial}]` : '';
+  const initial = field.initial ? ` [${field.kind === 'select' ? (field.options?.find((o) => o.value === field.initial)?.label ?? field.initial) : field.initial}]` : '';
   const head = `${field.label}${optional}${initial}`;
   if (field.kind === 'select' && field.options?.every((o) => /^\d+$/.test(o.value))) {
     // A scale (0–10, 1–5): type the value itself.

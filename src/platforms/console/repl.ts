@@ -1,35 +1,33 @@
 /**
- * The console REPL: a person types commands as a chosen user (`as ana /escalate …`), sees the
- * bot's messages as text, presses buttons (`press 2`) and fills forms field by field.
+ * The console REPL: a person types commands (`/escalate …`), sees the bot's messages as text,
+ * presses buttons by name (`press m4 ack`, `press ESC-3 resolve`) and fills forms field by field.
+ * `as ben <command>` runs one command as someone else; `as ben` alone switches to them.
  */
 import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Form, FormField, FormValues } from '../../chat/message.js';
+import type { Form } from '../../chat/message.js';
 import type { Person } from '../../config/team-config-schema.js';
-import type { Actor, Answer, Interactions, SubmitAnswer } from '../../core/interactions.js';
-import { CONSOLE_TENANT, type ConsolePlatform } from './console-platform.js';
-import { fieldPrompt } from './render.js';
+import type { Actor, Answer, Interactions } from '../../core/interactions.js';
+import type { Settings } from '../../core/settings.js';
+import { CONSOLE_TENANT, type ConsolePlatform, type PrintedMessage } from './console-platform.js';
+import { findPerson, FormSession } from './form-session.js';
+import { buttonNames, fieldPrompt, findButton } from './render.js';
 
 export const CONSOLE_CONVERSATION = '#console';
-
-interface FormSession {
-  form: Form;
-  index: number;
-  values: FormValues;
-  complete: (values: FormValues) => Promise<SubmitAnswer>;
-}
 
 export interface ReplOptions {
   input: Readable;
   output: Writable;
   interactions: Interactions;
-  people: readonly Person[];
+  settings: Settings;
   platform: ConsolePlatform;
   /** Called when the person types `quit` or input ends. */
   onExit: () => void;
   /** Lines printed before the greeting (e.g. which Redis is in use). */
   intro?: string[];
 }
+
+const roles = (p: Person) => `${p.id} (${p.name}, ${p.role}, ${p.timezone})`;
 
 export class ConsoleRepl {
   private readonly rl: Interface;
@@ -42,20 +40,24 @@ export class ConsoleRepl {
   private pending = 0;
 
   constructor(private readonly options: ReplOptions) {
-    const first = options.people[0];
+    const first = this.people[0];
     if (!first) throw new Error('the roster is empty');
     this.person = first;
+    options.platform.viewer = first.id;
     this.terminal = (options.output as { isTTY?: boolean }).isTTY === true;
     this.rl = createInterface({ input: options.input, output: options.output, terminal: this.terminal });
-    options.platform.formOpener = (form) => this.openForm(form, (values) => this.submitForm(form, values));
+    options.platform.formOpener = (form) => this.openForm(form, this.actor());
+  }
+
+  private get people(): readonly Person[] {
+    return this.options.settings.roster.people;
   }
 
   start(): void {
-    const names = this.options.people.map((p) => p.id).join(', ');
     this.write([
       ...(this.options.intro ?? []),
       'Shiftlead console — try Shiftlead without Slack or Teams.',
-      `You are ${this.person.name} (${this.person.id}). People: ${names}.`,
+      `You are ${this.person.name} (${this.person.id}). People: ${this.people.map((p) => p.id).join(', ')}.`,
       'Type help to see what you can do.',
     ]);
     this.prompt();
@@ -97,9 +99,9 @@ export class ConsoleRepl {
 
   private prompt(keepInput = false): void {
     if (this.closed) return;
-    if (this.session) {
-      const field = this.session.form.fields[this.session.index];
-      if (field) this.options.output.write(fieldPrompt(field));
+    const field = this.session?.field;
+    if (field) {
+      this.options.output.write(fieldPrompt(field));
       return;
     }
     this.rl.setPrompt(`${this.person.id}> `);
@@ -110,9 +112,9 @@ export class ConsoleRepl {
     return { platform: 'console', tenant: CONSOLE_TENANT, user: this.person.id, personId: this.person.id, conversation: CONSOLE_CONVERSATION };
   }
 
-  private findPerson(name: string): Person | undefined {
-    const needle = name.toLowerCase();
-    return this.options.people.find((p) => p.id === needle || p.name.toLowerCase() === needle || p.name.toLowerCase().split(' ')[0] === needle);
+  private become(person: Person): void {
+    this.person = person;
+    this.options.platform.viewer = person.id;
   }
 
   private async handle(line: string): Promise<void> {
@@ -129,20 +131,11 @@ export class ConsoleRepl {
         this.close();
         return;
       case 'whoami':
-        return this.write([`You are ${this.person.name} (${this.person.id}, ${this.person.role}, ${this.person.timezone}).`]);
+        return this.write([`You are ${roles(this.person)}.`]);
       case 'people':
-        return this.write(this.options.people.map((p) => `${p.id.padEnd(10)} ${p.name} — ${p.role}, ${p.timezone}`));
-      case 'as': {
-        const who = rest[0];
-        const person = who ? this.findPerson(who) : undefined;
-        if (!person) {
-          return this.write([`No one called "${who ?? ''}" in the roster. People: ${this.options.people.map((p) => p.id).join(', ')}.`]);
-        }
-        this.person = person;
-        const command = tail.slice((who ?? '').length).trim();
-        if (command) return this.handle(command);
-        return this.write([`You are now ${person.name} (${person.id}).`]);
-      }
+        return this.write(this.people.map((p) => `${p.id.padEnd(10)} ${p.name} — ${p.role}, ${p.timezone}`));
+      case 'as':
+        return this.as(tail);
       case 'press':
         return this.press(rest);
       default:
@@ -151,15 +144,47 @@ export class ConsoleRepl {
     }
   }
 
+  /** `as` (who am I), `as ben` (switch), `as ben <command>` or `as "Ben Okafor" <command>` (just that once). */
+  private async as(rest: string): Promise<void> {
+    if (!rest) {
+      return this.write([`You are ${roles(this.person)}.`, `You can be: ${this.people.map(roles).join('; ')}.`, 'as <person> switches; as <person> <command> runs one command as them.']);
+    }
+    let who: string;
+    let command: string;
+    if (rest.startsWith('"')) {
+      const end = rest.indexOf('"', 1);
+      if (end < 0) return this.write([`Close the quotes: as "${rest.slice(1)}"`]);
+      [who, command] = [rest.slice(1, end), rest.slice(end + 1).trim()];
+    } else {
+      who = rest.split(/\s+/)[0] ?? '';
+      command = rest.slice(who.length).trim();
+    }
+    const person = findPerson(this.people, who);
+    if (!person) return this.write([`No one called "${who}" in the roster. People: ${this.people.map((p) => p.id).join(', ')}.`]);
+    if (!command) {
+      this.become(person);
+      return this.write([`You are now ${person.name} (${person.id}); your commands run as ${person.id} until you switch again.`]);
+    }
+    const previous = this.person;
+    this.become(person);
+    try {
+      await this.handle(command);
+    } finally {
+      this.become(previous);
+    }
+  }
+
   private help(): void {
     const commands = this.options.interactions.usage().map((c) => `  /${c.name.padEnd(14)} ${c.usage}`);
     this.write([
       'What you can do:',
       ...commands,
-      '  press <n>           press button n of the newest message with buttons',
-      '  press <m3> <n>      press button n of message m3',
-      '  as <person> [cmd]   act as someone from the roster (e.g. as ana /escalate printer on fire)',
-      '  whoami, people      who you are; everyone in the roster',
+      '  press <button>            press a button of the newest message with buttons, by name (ack, resolve…) or number',
+      '  press <m4|ESC-3> <button> press a button of message m4, or of the newest card of ESC-3',
+      '  as <person> <command>     run one command as someone from the roster (as ben /escalations mine)',
+      '  as <person>               become them until you switch again; as "Ben Okafor" works too',
+      '  as                        who you are, and who you can be',
+      '  whoami, people            who you are; everyone in the roster',
       '  help, quit',
       'While filling a form: answer each field; Enter skips an optional one; "cancel" stops.',
     ]);
@@ -170,60 +195,48 @@ export class ConsoleRepl {
       const known = this.options.interactions.usage().map((c) => `/${c.name}`).join(', ');
       return this.write([`There is no /${name} command. Commands: ${known || '(none)'}. Type help for more.`]);
     }
-    this.show(await this.options.interactions.command(this.actor(), name, text));
+    const actor = this.actor();
+    await this.show(await this.options.interactions.command(actor, name, text), actor);
+  }
+
+  /** The message a `press` means: `m4`, a record id (ESC-3), or the newest one with buttons. */
+  private async target(ref: string | undefined, word: string): Promise<PrintedMessage | string> {
+    const platform = this.options.platform;
+    if (ref === undefined) return (await platform.message()) ?? 'No message with buttons yet.';
+    const has = (m: PrintedMessage) => 'button' in findButton(m.buttons, word);
+    const found = (await platform.message(ref, has)) ?? (ref !== ref.toUpperCase() ? await platform.message(ref.toUpperCase(), has) : undefined);
+    return found ?? (/^[mt]\d+$/i.test(ref) ? `No message ${ref}.` : `No message with buttons for ${ref}.`);
   }
 
   private async press(args: string[]): Promise<void> {
     const [first, second] = args;
-    const messageId = second !== undefined ? first : undefined;
-    const index = Number(second ?? first);
-    const message = this.options.platform.message(messageId);
-    if (!message) return this.write([messageId ? `No message ${messageId}.` : 'No message with buttons yet.']);
-    const button = Number.isInteger(index) ? message.buttons[index - 1] : undefined;
+    if (first === undefined) return this.write(['Press what? press <button> (newest message), press m4 <button>, or press ESC-3 <button>.']);
+    const ref = second !== undefined ? first : undefined;
+    const word = second ?? first;
+    // A message named without a button: say which buttons it has.
+    if (second === undefined && /^[mt]\d+$|^[a-z]+-\d+$/i.test(first)) {
+      const message = await this.options.platform.message(first);
+      if (message) return this.write([`Which button of ${message.id}? ${buttonNames(message.buttons).join(', ')}.`]);
+    }
+    const message = await this.target(ref, word);
+    if (typeof message === 'string') return this.write([message]);
     if (message.buttons.length === 0) return this.write([`Message ${message.id} has no buttons.`]);
-    if (!button) return this.write([`Message ${message.id} has buttons 1–${message.buttons.length}; "press ${message.id} <n>".`]);
+    const found = findButton(message.buttons, word);
+    if ('problem' in found) return this.write([`${message.id}: ${found.problem}`]);
     const actor = { ...this.actor(), conversation: message.conversation };
-    if (button.form) {
-      return this.openForm(button.form, async (values) => {
-        this.show(await this.options.interactions.action(actor, button.actionId, button.value, values));
-        return { ok: true };
-      });
-    }
-    this.show(await this.options.interactions.action(actor, button.actionId, button.value));
+    // The feature answers first: a refusal comes before any form asks for anything.
+    await this.show(await this.options.interactions.action(actor, found.button.actionId, found.button.value), actor);
   }
 
-  private show(answer: Answer): void {
-    if (answer.reply) this.options.platform.reply(answer.reply);
-    if (answer.form) this.openForm(answer.form, (values) => this.submitForm(answer.form as Form, values));
+  private async show(answer: Answer, actor: Actor): Promise<void> {
+    if (answer.reply) await this.options.platform.reply(answer.reply);
+    if (answer.form) this.openForm(answer.form, actor);
   }
 
-  private submitForm(form: Form, values: FormValues): Promise<SubmitAnswer> {
-    return this.options.interactions.submit(this.actor(), form.id, values, form.state);
-  }
-
-  private openForm(form: Form, complete: FormSession['complete']): void {
+  /** Opens a form; it is submitted as whoever opened it, whatever `as` does meanwhile. */
+  private openForm(form: Form, actor: Actor): void {
     this.write([`— ${form.title} — (type "cancel" to stop)`]);
-    this.session = { form, index: 0, values: {}, complete };
-  }
-
-  private checkField(field: FormField, raw: string): { value?: string; problem?: string } {
-    const answer = raw || field.initial || '';
-    if (!answer) return field.required ? { problem: `${field.label} is required.` } : {};
-    if (field.maxLength !== undefined && answer.length > field.maxLength) {
-      return { problem: `${field.label} is too long (${answer.length} characters; at most ${field.maxLength}).` };
-    }
-    if (field.kind === 'select') {
-      const options = field.options ?? [];
-      // A scale (0–10, 1–5) is answered with the value itself; other lists by value, label or number.
-      const scale = options.every((o) => /^\d+$/.test(o.value));
-      const match = options.find((o) => o.value.toLowerCase() === answer.toLowerCase() || o.label.toLowerCase() === answer.toLowerCase()) ?? (scale ? undefined : options[Number(answer) - 1]);
-      return match ? { value: match.value } : { problem: scale ? `Type ${options[0]?.value}–${options.at(-1)?.value}.` : `Pick 1–${options.length}.` };
-    }
-    if (field.kind === 'user') {
-      const person = this.findPerson(answer);
-      return person ? { value: person.id } : { problem: `No one called "${answer}". People: ${this.options.people.map((p) => p.id).join(', ')}.` };
-    }
-    return { value: answer };
+    this.session = new FormSession(form, (values) => this.options.interactions.submit(actor, form.id, values, form.state), () => this.people);
   }
 
   private async answerField(line: string): Promise<void> {
@@ -232,26 +245,17 @@ export class ConsoleRepl {
       this.session = undefined;
       return this.write(['Cancelled; nothing was saved.']);
     }
-    const field = session.form.fields[session.index] as FormField;
-    const { value, problem } = this.checkField(field, line);
-    if (problem) return this.write([problem]);
-    if (value !== undefined) session.values[field.id] = value;
-    else delete session.values[field.id];
-    session.index += 1;
-    if (session.index < session.form.fields.length) return;
+    const step = session.answer(line);
+    if ('problem' in step) return this.write([step.problem]);
+    if (!step.done) return;
     this.session = undefined;
     const result = await session.complete(session.values);
     if (result.ok) {
-      if (result.reply) this.options.platform.reply(result.reply);
+      if (result.reply) await this.options.platform.reply(result.reply);
       return;
     }
     const problems = Object.entries(result.errors);
     this.write(['Please fix:', ...problems.map(([id, p]) => `  ${session.form.fields.find((f) => f.id === id)?.label ?? 'Form'}: ${p}`)]);
-    // Ask again for the fields with problems, keeping the other answers.
-    const retry = session.form.fields.filter((f) => result.errors[f.id] !== undefined);
-    if (retry.length === 0) return;
-    const keep = Object.fromEntries(Object.entries(session.values).filter(([id]) => result.errors[id] === undefined));
-    this.session = { form: { ...session.form, fields: retry.map((f) => ({ ...f, initial: undefined })) }, index: 0, values: keep, complete: session.complete };
+    if (session.retry(result.errors)) this.session = session;
   }
 }
-

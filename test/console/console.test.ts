@@ -8,7 +8,8 @@ import { ConsoleDriver } from '../support/console-driver.js';
 import { exited, ROOT, runTs } from '../support/processes.js';
 import { deletePrefix, newRedis, redisUrl, uniquePrefix } from '../support/redis.js';
 
-describe('console mode (npm start with no credentials)', () => {
+// Each test starts the real process (TypeScript compiled on the fly): slow on a busy machine.
+describe('console mode (npm start with no credentials)', { timeout: 120_000 }, () => {
   const prefixes: string[] = [];
   const drivers: ConsoleDriver[] = [];
   const dirs: string[] = [];

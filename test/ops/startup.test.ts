@@ -18,7 +18,8 @@ import { SIGNING_SECRET } from '../support/slack-requests.js';
 
 const EXAMPLE = join(ROOT, 'shiftlead.example.yaml');
 
-describe('start-up', () => {
+// Each test starts the real process (TypeScript compiled on the fly): slow on a busy machine.
+describe('start-up', { timeout: 120_000 }, () => {
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
     for (const fn of cleanups.splice(0).reverse()) await fn();

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CARD_KEY } from '../../src/core/escalations/card.js';
 import { RedisAuditLog } from '../../src/store/audit.js';
 import { deliveredRef } from '../support/app.js';
-import { messageProblems, viewProblems } from '../support/block-kit.js';
+import { callProblems } from '../support/block-kit.js';
 import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
 import { eventCallback, postSigned } from '../support/slack-requests.js';
 import { choice, command, dms, nextView, press, raise, stored, submit, TENANT, text, threadLines, USERS, whispers } from '../support/slack-flows.js';
@@ -22,10 +22,7 @@ describe('Slack: editing an escalation', () => {
     h = await startSlackHarness();
   });
   afterEach(async () => {
-    for (const call of h.slack.calls) {
-      if (['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(call.method)) expect(messageProblems(call.args), call.method).toEqual([]);
-      if (call.method === 'views.open') expect(viewProblems(call.args['view'] as Record<string, unknown>)).toEqual([]);
-    }
+    expect(callProblems(h.slack.calls)).toEqual([]);
     await h.close();
   });
 

@@ -1,7 +1,7 @@
 /** /escalate end to end through the HTTP boundary: signed requests in, Web API calls out. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisAuditLog } from '../../src/store/audit.js';
-import { messageProblems, viewProblems } from '../support/block-kit.js';
+import { callProblems } from '../support/block-kit.js';
 import type { SlackCall } from '../support/fake-slack.js';
 import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
 import { buttonPress, ESCALATION_VALUES, interaction, postSigned, slashCommand, viewSubmission } from '../support/slack-requests.js';
@@ -10,20 +10,13 @@ const FORM = 'application/x-www-form-urlencoded';
 const ANA = 'U0ANALIMA';
 const BEN = 'U0BENOKAF';
 
-function checkAllPayloads(calls: SlackCall[]): void {
-  for (const call of calls) {
-    if (['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(call.method)) expect(messageProblems(call.args), call.method).toEqual([]);
-    if (['views.open', 'views.publish', 'views.update'].includes(call.method)) expect(viewProblems(call.args['view'] as Record<string, unknown>), call.method).toEqual([]);
-  }
-}
-
 describe('Slack: /escalate end to end', () => {
   let h: SlackHarness;
   beforeEach(async () => {
     h = await startSlackHarness();
   });
   afterEach(async () => {
-    checkAllPayloads(h.slack.calls);
+    expect(callProblems(h.slack.calls)).toEqual([]);
     await h.close();
   });
 

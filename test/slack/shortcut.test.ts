@@ -1,6 +1,6 @@
 /** "Escalate message" (a message shortcut) and the Home tab. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { messageProblems, viewProblems } from '../support/block-kit.js';
+import { callProblems } from '../support/block-kit.js';
 import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
 import { buttonPress, eventCallback, interaction, postSigned, viewSubmission } from '../support/slack-requests.js';
 
@@ -30,10 +30,7 @@ describe('Slack: escalating a message, and the Home tab', () => {
     h = await startSlackHarness();
   });
   afterEach(async () => {
-    for (const c of h.slack.calls) {
-      if (c.method === 'views.open' || c.method === 'views.publish') expect(viewProblems(c.args['view'] as Record<string, unknown>)).toEqual([]);
-      if (c.method.startsWith('chat.post') || c.method === 'chat.update') expect(messageProblems(c.args)).toEqual([]);
-    }
+    expect(callProblems(h.slack.calls)).toEqual([]);
     await h.close();
   });
 

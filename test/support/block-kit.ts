@@ -137,3 +137,12 @@ export function viewProblems(view: Obj): string[] {
   c.blocks(view['blocks'], 100);
   return c.problems;
 }
+
+/** Problems with every message and view in recorded Web API calls, each prefixed with its method. */
+export function callProblems(calls: ReadonlyArray<{ method: string; args: Obj }>): string[] {
+  return calls.flatMap((call) => {
+    if (['chat.postMessage', 'chat.update', 'chat.postEphemeral'].includes(call.method)) return messageProblems(call.args).map((p) => `${call.method}: ${p}`);
+    if (['views.open', 'views.publish', 'views.update'].includes(call.method)) return viewProblems(call.args['view'] as Obj).map((p) => `${call.method}: ${p}`);
+    return [];
+  });
+}

@@ -6,6 +6,7 @@ import { cardProblems, cardsIn } from './adaptive-cards.js';
 import { startTestApp } from './app.js';
 import { fastSlaConfig } from './configs.js';
 import { FakeConnector } from './fake-connector.js';
+import { botAddedToTeam, installedForUser, type ANA } from './teams-activities.js';
 import { deletePrefix, newRedis } from './redis.js';
 
 export interface TeamsHarness {
@@ -14,6 +15,8 @@ export interface TeamsHarness {
   connector: FakeConnector;
   serviceUrl: string;
   send(activity: unknown): Promise<{ status: number; json: unknown; text: string }>;
+  /** The bot is added to the team and installed for `user` (so that it can post and DM there). */
+  meet(user: typeof ANA): Promise<void>;
   /** Problems with every Adaptive Card Shiftlead sent to the connector or answered an invoke with. */
   cardProblems(): string[];
   close(): Promise<void>;
@@ -25,7 +28,7 @@ export async function startTeamsHarness(options: { config?: TeamConfig; env?: Re
   const app = await startTestApp({ env: parseEnv({ ...options.env }), config: options.config ?? fastSlaConfig(), ...options.app });
   const base = `http://127.0.0.1:${app.port}`;
   const responses: unknown[] = [];
-  return {
+  const harness: TeamsHarness = {
     app,
     base,
     connector,
@@ -42,6 +45,12 @@ export async function startTeamsHarness(options: { config?: TeamConfig; env?: Re
       responses.push(json);
       return { status: res.status, json, text };
     },
+    async meet(user) {
+      for (const activity of [botAddedToTeam(serviceUrl, user), installedForUser(serviceUrl, user)]) {
+        const res = await harness.send(activity);
+        if (res.status !== 200) throw new Error(`Teams answered ${res.status} to ${activity.type}`);
+      }
+    },
     cardProblems() {
       return [...connector.calls.flatMap((c) => cardsIn(c.body)), ...responses.flatMap((r) => cardsIn(r))].flatMap((card) => cardProblems(card));
     },
@@ -53,4 +62,5 @@ export async function startTeamsHarness(options: { config?: TeamConfig; env?: Re
       redis.disconnect();
     },
   };
+  return harness;
 }

@@ -1,11 +1,11 @@
 /** Escalations in Teams through the HTTP boundary: Activity JSON in, Bot Connector calls out. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cardProblems, cardsIn } from '../support/adaptive-cards.js';
+import { cardsIn } from '../support/adaptive-cards.js';
 import { CARD_KEY } from '../../src/core/escalations/card.js';
 import { deliveredRef } from '../support/app.js';
 import type { ConnectorCall } from '../support/fake-connector.js';
 import { startTeamsHarness, type TeamsHarness } from '../support/teams-app.js';
-import { ANA, BEN, botAddedToTeam, cardAction, CARO, channelMention, installedForUser, invoke, SUPPORT, TENANT_ID } from '../support/teams-activities.js';
+import { ANA, BEN, cardAction, CARO, channelMention, invoke, SUPPORT, TENANT_ID } from '../support/teams-activities.js';
 
 const T = `teams-${TENANT_ID}`;
 
@@ -14,12 +14,11 @@ describe('Teams: escalations end to end', () => {
   const responses: unknown[] = [];
   beforeEach(async () => {
     h = await startTeamsHarness();
-    expect((await h.send(botAddedToTeam(h.serviceUrl, ANA))).status).toBe(200);
-    expect((await h.send(installedForUser(h.serviceUrl, ANA))).status).toBe(200);
+    await h.meet(ANA);
   });
   afterEach(async () => {
     // Every card Shiftlead sent or answered with is valid for Teams.
-    for (const card of [...h.connector.calls.flatMap((c) => cardsIn(c.body)), ...responses.flatMap((r) => cardsIn(r))]) expect(cardProblems(card)).toEqual([]);
+    expect(h.cardProblems()).toEqual([]);
     responses.length = 0;
     await h.close();
   });

@@ -1,34 +1,27 @@
 /** The newer escalation features through Teams' door: notes, snooze, edit from the card's forms, history. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CARD_KEY } from '../../src/core/escalations/card.js';
-import { cardProblems, cardsIn } from '../support/adaptive-cards.js';
+import { cardsIn } from '../support/adaptive-cards.js';
 import { deliveredRef } from '../support/app.js';
 import { startTeamsHarness, type TeamsHarness } from '../support/teams-app.js';
-import { ANA, BEN, botAddedToTeam, cardAction, CARO, channelMention, installedForUser, TENANT_ID } from '../support/teams-activities.js';
+import { ANA, BEN, cardAction, CARO, channelMention, TENANT_ID } from '../support/teams-activities.js';
 
 const T = `teams-${TENANT_ID}`;
 
 describe('Teams: notes, snoozes, edits and history', () => {
   let h: TeamsHarness;
-  const responses: unknown[] = [];
   beforeEach(async () => {
     h = await startTeamsHarness();
-    expect((await h.send(botAddedToTeam(h.serviceUrl, ANA))).status).toBe(200);
-    expect((await h.send(installedForUser(h.serviceUrl, ANA))).status).toBe(200);
+    await h.meet(ANA);
     const actor = { platform: 'teams' as const, tenant: T, user: ANA.aadObjectId };
     await h.app.escalations.create(actor, { customer: 'Acme', severity: 'P3', department: 'support', summary: 'Checkout fails' }, {});
   });
   afterEach(async () => {
-    for (const card of [...h.connector.calls.flatMap((c) => cardsIn(c.body)), ...responses.flatMap((r) => cardsIn(r))]) expect(cardProblems(card)).toEqual([]);
-    responses.length = 0;
+    expect(h.cardProblems()).toEqual([]);
     await h.close();
   });
 
-  const send = async (activity: unknown) => {
-    const res = await h.send(activity);
-    responses.push(res.json);
-    return res;
-  };
+  const send = (activity: unknown) => h.send(activity);
   const posted = (text: string) => h.connector.calls.some((c) => c.method === 'POST' && JSON.stringify(c.body).includes(text));
 
   it('shows every button on the card, with its form; notes by mention and by the card; snoozes and edits from the card', async () => {

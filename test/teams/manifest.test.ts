@@ -15,7 +15,7 @@ const dir = `${ROOT}manifests/teams/`;
 const manifest = JSON.parse(readFileSync(`${dir}manifest.json`, 'utf8')) as {
   manifestVersion: string;
   $schema: string;
-  bots: Array<{ botId: string; scopes: string[]; commandLists: Array<{ commands: Array<{ title: string }> }> }>;
+  bots: Array<{ botId: string; scopes: string[]; commandLists: Array<{ scopes: string[]; commands: Array<{ title: string }> }> }>;
   composeExtensions: Array<{ botId: string; commands: Array<{ id: string; type: string; fetchTask: boolean; context: string[] }> }>;
 };
 const schemaFor = (version: string) => require(`@microsoft/app-manifest/build/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`) as object;
@@ -48,8 +48,16 @@ describe('Teams app package', () => {
   it('offers the bot in personal, team and group chats, its commands, and the Escalate action from a message', () => {
     const [bot] = manifest.bots;
     expect(bot?.scopes.sort()).toEqual(['groupChat', 'personal', 'team']);
-    expect(bot?.commandLists.flatMap((l) => l.commands.map((c) => c.title))).toEqual(['escalate', 'escalations', 'shift', 'handoff', 'poll', 'csat', 'pulse', 'help']);
-    for (const list of bot?.commandLists ?? []) expect(list.commands.length).toBeLessThanOrEqual(10);
+    // Teams shows at most 10 commands per list (one list per scope): the 1:1 chat's, and the channels'.
+    const lists = Object.fromEntries(bot?.commandLists.map((l) => [l.scopes.join('+'), l.commands.map((c) => c.title)]) ?? []);
+    expect(lists).toEqual({
+      personal: ['escalate', 'escalate note', 'escalate show', 'escalations', 'escalations resolved', 'shift', 'handoff', 'pulse', 'help'],
+      'team+groupChat': ['escalate', 'escalate note', 'escalate show', 'escalations', 'escalations resolved', 'shift', 'handoff', 'poll', 'csat', 'help'],
+    });
+    for (const list of bot?.commandLists ?? []) {
+      expect(list.commands.length).toBeLessThanOrEqual(10);
+      for (const c of list.commands as Array<{ title: string; description: string }>) expect([c.title.length <= 32, c.description.length <= 128]).toEqual([true, true]);
+    }
     const [command] = manifest.composeExtensions[0]?.commands ?? [];
     expect(command).toMatchObject({ id: 'escalate', type: 'action', fetchTask: true });
     expect(command?.context).toContain('message');

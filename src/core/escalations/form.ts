@@ -57,38 +57,30 @@ export function assignForm(id: string, people: Choice[]): Form {
   return { id: 'escalation.assign', title: `Assign ${id}`, submitLabel: 'Assign', fields: [owner], state: id };
 }
 
-/** The form behind **Resolve…**. */
-export function resolveForm(id: string): Form {
+/** A button's form that asks for one text: its id is the button's action, its state the record id. */
+function textForm(action: string, title: string, submitLabel: string, id: string, field: { id: string; label: string; max: number; placeholder: string }): Form {
   return {
-    id: 'escalation.resolve',
-    title: `Resolve ${id}`,
-    submitLabel: 'Resolve',
-    fields: [{ id: 'note', label: 'Resolution note', kind: 'longText', required: true, maxLength: LIMITS.resolution, placeholder: 'What was done, and what the customer was told' }],
+    id: `escalation.${action}`,
+    title,
+    submitLabel,
+    fields: [{ id: field.id, label: field.label, kind: 'longText', required: true, maxLength: field.max, placeholder: field.placeholder }],
     state: id,
   };
+}
+
+/** The form behind **Resolve…**. */
+export function resolveForm(id: string): Form {
+  return textForm('resolve', `Resolve ${id}`, 'Resolve', id, { id: 'note', label: 'Resolution note', max: LIMITS.resolution, placeholder: 'What was done, and what the customer was told' });
 }
 
 /** The form behind **Reopen…**: the reason goes to the requester and the owner. */
 export function reopenForm(id: string): Form {
-  return {
-    id: 'escalation.reopen',
-    title: `Reopen ${id}`,
-    submitLabel: 'Reopen',
-    fields: [{ id: 'reason', label: 'Why is it open again?', kind: 'longText', required: true, maxLength: LIMITS.note, placeholder: 'The requester and the owner are told' }],
-    state: id,
-  };
+  return textForm('reopen', `Reopen ${id}`, 'Reopen', id, { id: 'reason', label: 'Why is it open again?', max: LIMITS.note, placeholder: 'The requester and the owner are told' });
 }
 
-/** The form behind **Add note…**. */
+/** The form behind **Add note…**. Its field is not "note": Teams shows every button's form on one card, and input ids must differ. */
 export function noteForm(id: string): Form {
-  return {
-    id: 'escalation.note',
-    title: `Note on ${id}`,
-    submitLabel: 'Add note',
-    // Not "note": Teams shows every button's form on one card, and input ids must differ.
-    fields: [{ id: 'text', label: 'Note', kind: 'longText', required: true, maxLength: LIMITS.note, placeholder: 'What happened, what was agreed' }],
-    state: id,
-  };
+  return textForm('note', `Note on ${id}`, 'Add note', id, { id: 'text', label: 'Note', max: LIMITS.note, placeholder: 'What happened, what was agreed' });
 }
 
 /** How long a snooze can last (leads and managers pick one). */

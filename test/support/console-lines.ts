@@ -39,16 +39,21 @@ export class ConsoleLines {
     }
   }
 
-  /** The id and button numbers of the newest printed message that contains `marker`. */
+  /** The id and button places of the newest printed message that contains `marker`. */
   latest(marker: string): { message: string; button(label: string): number } {
     const last = this.out.split('┌ ').filter((b) => b.includes(marker)).at(-1) ?? '';
+    // Buttons print as "[name] Label", two spaces apart; their place (1, 2, …) works with press too.
+    const labels = [...last.matchAll(/\[[a-z0-9-]+\] (.*?)(?= {2}\[|\n)/g)].map((m) => (m[1] as string).trim());
     return {
       message: /· (m\d+)\n/.exec(last)?.[1] ?? '',
-      button: (label) => Number(new RegExp(`\\[(\\d+)\\] ${label}`).exec(last)?.[1] ?? Number.NaN),
+      button: (label) => {
+        const i = labels.findIndex((l) => l.startsWith(label));
+        return i < 0 ? Number.NaN : i + 1;
+      },
     };
   }
 
-  /** The id and button numbers of the newest print of a record's card. */
+  /** The id and button places of the newest print of a record's card. */
   card(id: string): { message: string; button(label: string): number } {
     return this.latest(`🚨 ${id} `);
   }

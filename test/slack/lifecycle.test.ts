@@ -60,7 +60,7 @@ describe('Slack: an escalation from start to finish', () => {
     const managerDms = h.slack.of('chat.postMessage').filter((c) => c.args['channel'] === ANA && String(c.args['text']).includes('past its deadline'));
     expect(managerDms).toHaveLength(1);
     expect(String(managerDms[0]?.args['text'])).toMatch(/^📣 ESC-1 \(P1 · Critical, Frontline support\) is still not acknowledged, \d+s past its deadline: VIP cannot log in\. Nobody owns it\./);
-    expect(threadLines(card.ts)).toContainEqual(expect.stringContaining('ESC-1 is still not acknowledged: told the managers (level 2).'));
+    await h.slack.waitFor(() => threadLines(card.ts).some((t) => t.includes('ESC-1 is still not acknowledged: told the managers (level 2).')), 10_000, 'the level line');
 
     await press(BEN, 'escalation.acknowledge', card);
     await h.slack.waitFor((c) => c.some((x) => x.method === 'chat.postMessage' && x.args['thread_ts'] === card.ts && String(x.args['text']).includes('acknowledged ESC-1')));

@@ -12,6 +12,8 @@ describe('Redis for local use', () => {
     const local = await startPrivateRedis(true);
     try {
       expect(local.url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
+      // The line the console opens with (and the log says) names it, and that Shiftlead started it.
+      expect(local.origin).toBe(`Redis: ${local.url}, a private redis-server started by Shiftlead (AOF on, data in ${local.dataDir}; stopped on exit)`);
       expect(local.stop).toBeTypeOf('function');
       const redis = new Redis(local.url);
       const health = await inspectRedis(redis);

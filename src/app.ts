@@ -129,13 +129,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const outage = new RedisOutage({ url: options.redisUrl, log, clock });
   closers.add('outage probe', async () => outage.stop());
   try {
-    const redis = await connectRedis(options.redisUrl, 'store', outage.failed);
+    const redis = await connectRedis(options.redisUrl, 'store', { onError: outage.failed });
     closers.add('Redis', quit(redis), 1_000);
     const verdict = judgeRedis(await inspectRedis(redis));
     for (const warning of verdict.warnings) log.warn(warning);
     if (verdict.errors.length > 0) throw new StartupError(verdict.errors);
 
-    const queueRedis = await connectRedis(options.redisUrl, 'queue', outage.failed);
+    const queueRedis = await connectRedis(options.redisUrl, 'queue', { onError: outage.failed });
     closers.add('Redis (queues)', quit(queueRedis), 1_000);
     const queues = new Queues(queueRedis, prefix);
     closers.add('queues', () => queues.close(), 2_000);
@@ -166,7 +166,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     interactions.onActor((actor) => seen(actor.platform)(actor.tenant));
     // Planning thousands of occurrences is background work: its own connection, without the
     // store's 2 s command timeout (which is there for people waiting on an answer).
-    const planRedis = await connectRedis(options.redisUrl, 'worker', 'shiftlead-schedules');
+    const planRedis = await connectRedis(options.redisUrl, 'worker', { name: 'shiftlead-schedules', onError: outage.failed });
     closers.add('Redis (schedules)', quit(planRedis), 1_000);
     const schedules = new ScheduleEngine({ queues, redis: planRedis, prefix, features, clock, metrics, log, stamp: () => stamp });
     const reload = async (config: TeamConfig) => {
@@ -193,7 +193,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     for (const platform of options.extraPlatforms ?? []) platforms.set(platform.kind, platform);
 
     if (options.role !== 'web') {
-      const connection = await connectRedis(options.redisUrl, 'worker', outage.failed);
+      const connection = await connectRedis(options.redisUrl, 'worker', { onError: outage.failed });
       closers.add('Redis (workers)', quit(connection), 1_000);
       const workers = startWorkers({
         connection,

@@ -24,9 +24,9 @@ const BY_PURPOSE: Record<RedisPurpose, RedisOptions> = {
  * Opens a connection for a purpose and waits until it is ready. Its errors (every failed
  * reconnect while Redis is down) go to `onError` — see RedisOutage — never to the log directly.
  */
-export async function connectRedis(url: string, purpose: RedisPurpose, onError: (error: Error) => void = () => undefined): Promise<Redis> {
-  const redis = new Redis(url, { ...BASE, ...BY_PURPOSE[purpose], connectionName: `shiftlead-${purpose}` });
-  redis.on('error', onError);
+export async function connectRedis(url: string, purpose: RedisPurpose, options: { name?: string; onError?: (error: Error) => void } = {}): Promise<Redis> {
+  const redis = new Redis(url, { ...BASE, ...BY_PURPOSE[purpose], connectionName: options.name ?? `shiftlead-${purpose}` });
+  redis.on('error', options.onError ?? (() => undefined));
   try {
     await redis.connect();
   } catch (error) {

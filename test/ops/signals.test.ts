@@ -3,14 +3,14 @@
  * and the production command (`npm run build`, then `node dist/main.js`) each start, take work,
  * get SIGTERM (or SIGINT) while a delivery is in flight, finish it, release the port and exit 0.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_KEY } from '../../src/core/escalations/card.js';
 import { DeliveryLog } from '../../src/store/deliveries.js';
 import { freePort } from '../../src/store/local-redis.js';
 import { FakeSlack } from '../support/fake-slack.js';
-import { exited, Output, run } from '../support/processes.js';
+import { exited, Output, ROOT, run } from '../support/processes.js';
 import { deletePrefix, newRedis, redisUrl, uniquePrefix } from '../support/redis.js';
 import { interaction, postSigned, SIGNING_SECRET, slashCommand, viewSubmission } from '../support/slack-requests.js';
 
@@ -92,8 +92,32 @@ describe('stopping on a signal', () => {
     await stopWhileDelivering('npm', ['start', '--silent'], 'SIGTERM');
   }, 120_000);
 
-  it('npm start: SIGINT (Ctrl-C) does the same', async () => {
-    await stopWhileDelivering('npm', ['start', '--silent'], 'SIGINT');
+  it('npm start: Ctrl-C (SIGINT to npm and Shiftlead both, and npm passes it on) stops it once, cleanly', async () => {
+    const port = await freePort();
+    const prefix = uniquePrefix();
+    cleanups.push(async () => {
+      const redis = newRedis();
+      await deletePrefix(redis, prefix);
+      redis.disconnect();
+    });
+    // Its own process group, as a terminal's foreground job: Ctrl-C signals the whole group.
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: ROOT,
+      detached: true,
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', SHIFTLEAD_ENV_FILE: '', REDIS_URL: redisUrl(), PORT: String(port), SHIFTLEAD_PREFIX: prefix, SHIFTLEAD_CONFIG: 'shiftlead.example.yaml', SHIFTLEAD_CONSOLE: 'off' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    cleanups.push(async () => {
+      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
+      await exited(child);
+    });
+    const output = new Output(child);
+    await output.waitFor('Shiftlead is running');
+    process.kill(-(child.pid as number), 'SIGINT');
+    expect(await exited(child)).toBe(0);
+    expect(output.out.match(/shutting down: finishing in-flight work/g)).toHaveLength(1);
+    expect(output.out).toContain('Shiftlead stopped');
+    expect(await portFree(port)).toBe(true);
   }, 120_000);
 
   it('the production command: npm run build, then node dist/main.js, stops the same way on SIGTERM', async () => {

@@ -26,12 +26,13 @@ describe('console: polls and the team pulse', () => {
 
   it('runs a poll: posted, voted on, updated, closed with its result', async () => {
     const c = await console();
-    expect(await c.type('help', 'press <n>')).toContain('/poll');
+    expect(await c.type('help', 'press <button>')).toContain('/poll');
     expect(await c.type('/poll "Lunch?" pizza', 'ana>')).toContain('A poll needs 2 to 10 options');
     const posted = await c.type('/poll "Where shall we eat?" pizza | sushi', 'press m');
     expect(posted).toContain('■ 📊 Where shall we eat?');
-    expect(posted).toContain('[1] pizza  [2] sushi');
-    expect(posted).toContain('[3] Close poll');
+    // Options are named by their label, other buttons by their action; their places work too.
+    expect(posted).toContain('[pizza] pizza  [sushi] sushi');
+    expect(posted).toContain('[close] Close poll');
     const poll = c.latest('Where shall we eat?').message;
     expect(await c.type(`press ${poll} 1`, 'You voted')).toContain('You voted pizza — press another to change it.');
     await c.type(`as ben press ${poll} 2`, 'You voted sushi');

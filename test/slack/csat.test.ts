@@ -84,7 +84,12 @@ describe('Slack: CSAT after an escalation is resolved', () => {
     expect(audit.find((a) => a.type === 'escalation.rated')).toMatchObject({ actor: 'ana', subject: 'ESC-1', detail: '4/5' });
 
     // Reopen, resolve again: a new question for the new resolution; the old one's buttons are refused.
+    // Reopening asks why (a modal).
+    const asked = h.slack.of('views.open').length;
     await press(h, BEN, 'escalation.reopen', 'ESC-1', card);
+    await h.slack.waitFor((c) => c.filter((x) => x.method === 'views.open').length > asked);
+    const reopen = h.slack.of('views.open').at(-1)?.args['view'] as Record<string, unknown>;
+    await postSigned(h.base, interaction(viewSubmission(BEN, reopen, { reason: { type: 'plain_text_input', value: 'The refund bounced' } })), FORM);
     await expect.poll(async () => (await store(h).get(T, 'ESC-1'))?.status, { timeout: 10_000 }).toBe('reopened');
     await resolve(h, card, 'Refund finally landed', 5);
     await h.slack.waitFor((c) => c.filter((x) => x.method === 'chat.postMessage' && String(x.args['text']).startsWith('How well was ESC-1')).length === 2, 15_000, 'the second question');

@@ -7,7 +7,7 @@
 import type { Delivery, DeliveryTarget } from '../../chat/delivery.js';
 import { escapeText, type Button, type Form, type FormValues, type Message } from '../../chat/message.js';
 import { truncate } from '../../chat/truncate.js';
-import { CARD_KEY } from '../escalations/card.js';
+import { cardKey } from '../escalations/card.js';
 import type { EntryFollower } from '../escalations/effects.js';
 import type { Escalation } from '../escalations/model.js';
 import { isStoreDown, STORE_DOWN, type EscalationService } from '../escalations/service.js';
@@ -30,7 +30,7 @@ export function csatTarget(e: Escalation, settings: Settings): DeliveryTarget | 
   const sourceThread: DeliveryTarget | undefined = e.source ? { kind: 'thread', conversation: e.source.conversation, parent: e.source.threadRoot ?? e.source.id } : undefined;
   // Raised from a customer's message: the customer is in that thread, so ask there.
   if (sourceThread && e.source && settings.config.customerChannels.includes(e.source.conversation)) return sourceThread;
-  if (mode === 'channel') return sourceThread ?? (e.channel ? { kind: 'reply', to: CARD_KEY(e.id) } : { kind: 'dm', user: e.requester.user });
+  if (mode === 'channel') return sourceThread ?? (e.channel ? { kind: 'reply', to: cardKey(e) } : { kind: 'dm', user: e.requester.user });
   return { kind: 'dm', user: e.requester.user };
 }
 

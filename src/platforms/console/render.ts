@@ -27,31 +27,42 @@ export function markupToText(text: string, people: Message['people'] = {}, zone?
     .join('');
 }
 
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 24);
+
 /**
  * Stable names for a message's buttons: the last part of each action (`escalation.acknowledge` →
- * `acknowledge`), numbered when two share one. A card's buttons keep their names when it changes,
- * where their places shift.
+ * `acknowledge`), or, for buttons that share an action (a poll's options), their label (`pizza`);
+ * numbered when two still share one. A card's buttons keep their names when it changes, where
+ * their places shift.
  */
-export function buttonNames(buttons: ReadonlyArray<Pick<Button, 'actionId'>>): string[] {
+export function buttonNames(buttons: ReadonlyArray<Pick<Button, 'actionId' | 'label'>>): string[] {
+  const shared = (actionId: string) => buttons.filter((b) => b.actionId === actionId).length > 1;
   const seen = new Map<string, number>();
   return buttons.map((b) => {
-    const base = (b.actionId.split('.').at(-1) ?? b.actionId).toLowerCase();
+    const action = (b.actionId.split('.').at(-1) ?? b.actionId).toLowerCase();
+    const base = (shared(b.actionId) && slug(b.label)) || action;
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
     return n === 1 ? base : `${base}-${n}`;
   });
 }
 
-/** The button a word means: its name, a start of its name no other shares, or its place (1, 2, …). */
-export function findButton<B extends Pick<Button, 'actionId'>>(buttons: readonly B[], word: string): { button: B } | { problem: string } {
+/** The button a word means: its name, its place (1, 2, …), or a start of its name no other shares. */
+export function findButton<B extends Pick<Button, 'actionId' | 'label'>>(buttons: readonly B[], word: string): { button: B } | { problem: string } {
   const names = buttonNames(buttons);
   const listed = names.join(', ');
-  if (/^\d+$/.test(word)) {
+  const lower = word.toLowerCase();
+  const exact = names.indexOf(lower);
+  // A name first (a scale's buttons are named 0–10), else a number is a place.
+  if (exact < 0 && /^\d+$/.test(word)) {
     const button = buttons[Number(word) - 1];
     return button ? { button } : { problem: `There is no button ${word}; the buttons are ${listed} (1–${buttons.length}).` };
   }
-  const lower = word.toLowerCase();
-  const exact = names.indexOf(lower);
   const matches = exact >= 0 ? [exact] : names.flatMap((n, i) => (n.startsWith(lower) ? [i] : []));
   if (matches.length === 1) return { button: buttons[matches[0] as number] as B };
   if (matches.length > 1) return { problem: `"${word}" could be ${matches.map((i) => names[i]).join(' or ')}; type more of it.` };

@@ -30,7 +30,7 @@ const ANA = 'U0ANALIMA';
 
 /** Counts what Redis runs between `start` and `stop`: top-level commands and all commands. */
 async function counter(url: string) {
-  const client = await connectRedis(url, 'worker', 'bench-monitor');
+  const client = await connectRedis(url, 'worker', { name: 'bench-monitor' });
   const m = await client.monitor();
   let on = false;
   let roundTrips = 0;

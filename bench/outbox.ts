@@ -272,7 +272,7 @@ async function priority(url: string, probe: Redis): Promise<void> {
 }
 
 const redis = await benchRedis();
-const probe = await connectRedis(redis.url, 'worker', 'bench-probe');
+const probe = await connectRedis(redis.url, 'worker', { name: 'bench-probe' });
 try {
   print(`Outbox benchmarks on a private redis-server (${redis.url}); Node ${process.version}`);
   if (ONLY.has('throughput')) await throughput(redis.url, probe);

@@ -15,6 +15,8 @@ import { csatFollower, CsatService } from './core/polls/csat-after-resolve.js';
 import { listeningFeature } from './core/polls/feature.js';
 import { PollService } from './core/polls/poll-service.js';
 import { PulseService } from './core/polls/pulse-service.js';
+import { metricsFeature } from './core/metrics/feature.js';
+import { OwnRecords } from './core/metrics/own-records.js';
 import type { Clock } from './core/ports.js';
 import type { Reach } from './core/reach.js';
 import type { Settings } from './core/settings.js';
@@ -28,10 +30,12 @@ import { QueueTimers } from './jobs/timers.js';
 import type { Logger } from './log.js';
 import { DeliveryLog } from './store/deliveries.js';
 import { RedisDrafts } from './store/drafts.js';
+import { RedisEscalationReader } from './store/escalation-reader.js';
 import { RedisEscalationStore } from './store/escalations.js';
 import { RedisListeningSamples } from './store/metric-samples.js';
 import { RedisPollStore } from './store/polls.js';
 import { RedisPulseStore } from './store/pulses.js';
+import { RedisMetricStore } from './store/metrics.js';
 import { RedisShiftStore } from './store/shifts.js';
 
 export interface ModuleInfra {
@@ -114,5 +118,10 @@ export function buildModules(infra: ModuleInfra): Modules {
     .add(shiftsFeature(shifts))
     .add(adminFeature({ settings, reload: infra.reloadConfig }))
     .add(listening);
+
+  // Metrics, briefings, reports: the organization's numbers under one hash tag.
+  const metricStore = new RedisMetricStore(redis, prefix, () => clock.now());
+  const own = new OwnRecords({ reader: new RedisEscalationReader(redis, prefix), store: metricStore, settings, clock, claim: (name, ms) => metricStore.claim(name, ms) });
+  features.add(metricsFeature({ own }));
   return { features, escalations, rules, shifts };
 }

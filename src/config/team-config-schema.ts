@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { Channels, ClockTime, Duration, Id, TimeZone, Weekday } from './config-types.js';
 import { CustomerChannels, DepartmentCsat, Pulse, pulseReferences } from './listening-schema.js';
+import { metricsReferences, WeeklyReport } from './metrics-schema.js';
 import { HandoffSettings, ReminderSettings, Shift, shiftReferences } from './shifts-schema.js';
 import { formatDuration, parseDuration } from './duration.js';
 
@@ -62,6 +63,10 @@ const Briefing = z.strictObject({
   at: ClockTime,
   timezone: TimeZone,
   days: z.array(Weekday).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+  /** Which departments' numbers it shows; left out, the whole team's. */
+  departments: z.array(Id).min(1).optional(),
+  /** Workers down at `at`: posted (marked late) when they are back within this long, else skipped. */
+  lateWithin: Duration.default(2 * 3600_000),
 });
 
 const Escalations = z.strictObject({
@@ -92,6 +97,8 @@ const Escalations = z.strictObject({
 
 const Targets = z.strictObject({
   csat: z.number().min(1).max(5).optional(),
+  /** The share of good ratings (0–1), for helpdesks with good/bad CSAT such as Zendesk. */
+  csatGood: z.number().min(0).max(1).optional(),
   nps: z.number().min(-100).max(100).optional(),
   firstResponseMinutes: z.number().positive().optional(),
   resolutionRate: z.number().min(0).max(1).optional(),
@@ -116,6 +123,7 @@ export const TeamConfigSchema = z
     handoffs: HandoffSettings.prefault({}),
     customerChannels: CustomerChannels.default([]),
     pulses: z.array(Pulse).default([]),
+    reports: z.strictObject({ weekly: WeeklyReport.optional() }).optional(),
   })
   // Cross-references run even when other parts are invalid, so that every problem is listed at once.
   .superRefine((raw, ctx) => crossReferences(raw as unknown as Loose, ctx), { when: () => true });
@@ -129,6 +137,7 @@ interface Loose {
   shifts?: unknown;
   pulses?: unknown;
   quietHours?: { start?: unknown; end?: unknown };
+  reports?: unknown;
   escalations?: { reaction?: { severity?: unknown; department?: unknown }; levels?: unknown; managerAfterMisses?: unknown; defaultSeverity?: unknown };
 }
 
@@ -214,6 +223,7 @@ function crossReferences(config: Loose, ctx: Ctx): void {
     const sla = d['sla'];
     if (sla && typeof sla === 'object') for (const [severity, v] of Object.entries(sla)) if (v && typeof v === 'object') ordered(v as Record<string, unknown>, ['departments', i, 'sla', severity]);
   });
+  metricsReferences(config, personIds, new Set(departments.map((d) => str(d['id']))), ctx);
   const reaction = config.escalations?.reaction;
   const severity = str(reaction?.severity);
   if (severity !== undefined && !severityIds.has(severity)) {
@@ -233,3 +243,4 @@ export type EscalationLevel = z.infer<typeof Level>;
 export type Role = Person['role'];
 export type ShiftConfig = TeamConfig['shifts'][number];
 export type PulseConfig = TeamConfig['pulses'][number];
+export type BriefingConfig = TeamConfig['briefings'][number];

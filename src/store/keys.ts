@@ -55,6 +55,19 @@
  *   <p>:{sched}:lock                       string  one reconcile at a time (SET NX PX)
  *   <p>:{sched}:done:<occurrence id>       string  an occurrence that fired (8 days)
  *
+ * The organization's metrics share the `{metrics}` hash tag (one slot: a batch is one MULTI):
+ *
+ *   <p>:{metrics}:day:<department>:<date>  hash    "<metric>|<source>" → {"v", "n"?, "at"} (department `_team`: the whole team)
+ *   <p>:{metrics}:lease:<name>             string  a lease one process holds for a while (own numbers fresh, backfill done)
+ *   <p>:{metrics}:conn:<source>            string  a connector's state JSON (cursor, phase, version)
+ *   <p>:{metrics}:conn:<source>:lock       string  one sync step at a time (SET NX PX)
+ *   <p>:{metrics}:fact:<source>:<set>:<id>  string the date a connector's fact (a ticket, a rating) counts on (400 days)
+ *   <p>:{metrics}:facts:<source>:<set>:<date>  hash  fact id → value, for the daily aggregate (400 days)
+ *   <p>:{metrics}:undeliverable            hash    briefing delivery key → when the managers were told
+ *   <p>:{metrics}:export:<id>              string  an export's CSV files (JSON), for a download link (1 day)
+ *   <p>:{metrics}:export-secret            string  the key that signs download links
+ *   <p>:{metrics}:home:viewers             hash    "<platform>|<tenant>|<user>" → hash of the Home page last published
+ *
  * BullMQ keeps its own keys under `<p>-bull:{<queue>}:…` (one hash tag per queue).
  */
 
@@ -127,6 +140,22 @@ export function globalKeys(prefix: string) {
     scheduleFresh: `${prefix}:{sched}:fresh`,
     scheduleLock: `${prefix}:{sched}:lock`,
     scheduleDone: (occurrence: string) => `${prefix}:{sched}:done:${occurrence}`,
+  };
+}
+
+export function metricsKeys(prefix: string) {
+  const base = `${prefix}:{metrics}`;
+  return {
+    day: (department: string, date: string) => `${base}:day:${department}:${date}`,
+    lease: (name: string) => `${base}:lease:${name}`,
+    connector: (source: string) => `${base}:conn:${source}`,
+    connectorLock: (source: string) => `${base}:conn:${source}:lock`,
+    fact: (source: string, set: string, id: string) => `${base}:fact:${source}:${set}:${id}`,
+    facts: (source: string, set: string, date: string) => `${base}:facts:${source}:${set}:${date}`,
+    undeliverable: `${base}:undeliverable`,
+    exportFiles: (id: string) => `${base}:export:${id}`,
+    exportSecret: `${base}:export-secret`,
+    homeViewers: `${base}:home:viewers`,
   };
 }
 

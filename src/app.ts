@@ -20,6 +20,7 @@ import { Reach } from './core/reach.js';
 import { Settings } from './core/settings.js';
 import { addHealthRoutes } from './http/health.js';
 import { serveMetrics } from './http/metrics-endpoint.js';
+import { mountMetricsApi } from './http/metrics-api.js';
 import { HttpServer } from './http/server.js';
 import { ensureMaintenanceSchedule } from './jobs/maintenance.js';
 import { QueueOutbox } from './jobs/outbox/outbox.js';
@@ -161,7 +162,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       return { ok: true, summary: `${config.people.length} people, ${config.departments.length} departments, ${config.shifts.length} shifts` };
     };
     const pacing = (kind: PlatformKind) => platforms.get(kind)?.pacing;
-    const { features, escalations, rules } = buildModules({ redis, prefix, queues, clock, settings, reach, log, replan, reloadConfig, pacing });
+    const { features, escalations, rules, metrics: metricsModule } = buildModules({ redis, prefix, queues, clock, settings, reach, log, replan, reloadConfig, pacing, env: options.env, platforms: (kind) => platforms.get(kind) });
     const { interactions } = features;
     interactions.onActor((actor) => seen(actor.platform)(actor.tenant));
     // Planning thousands of occurrences is background work: its own connection, without the
@@ -229,6 +230,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         closers.add('Slack', () => slack.stop());
       }
       teams.startWeb(http);
+      mountMetricsApi(http, { tokens: options.env.SHIFTLEAD_API_TOKENS ?? [], ingest: metricsModule.ingest, log });
     }
     const port = await http.listen(options.port);
     closers.add('HTTP server', () => http.close());

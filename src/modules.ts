@@ -6,6 +6,8 @@ import type { Redis } from 'ioredis';
 import type { PlatformKind } from './chat/message.js';
 import type { PacingRules } from './chat/platform.js';
 import { adminFeature, type ReloadResult } from './core/admin/feature.js';
+import type { PlatformDirectory } from './chat/platform.js';
+import type { Env } from './config/env.js';
 import { escalationsFeature } from './core/escalations/feature.js';
 import { isBreached } from './core/escalations/model.js';
 import { EscalationRules } from './core/escalations/rules.js';
@@ -15,8 +17,6 @@ import { csatFollower, CsatService } from './core/polls/csat-after-resolve.js';
 import { listeningFeature } from './core/polls/feature.js';
 import { PollService } from './core/polls/poll-service.js';
 import { PulseService } from './core/polls/pulse-service.js';
-import { metricsFeature } from './core/metrics/feature.js';
-import { OwnRecords } from './core/metrics/own-records.js';
 import type { Clock } from './core/ports.js';
 import type { Reach } from './core/reach.js';
 import type { Settings } from './core/settings.js';
@@ -28,14 +28,13 @@ import { QueueOutbox } from './jobs/outbox/outbox.js';
 import type { Queues } from './jobs/queues.js';
 import { QueueTimers } from './jobs/timers.js';
 import type { Logger } from './log.js';
+import { buildMetrics, type MetricsModule } from './metrics-module.js';
 import { DeliveryLog } from './store/deliveries.js';
 import { RedisDrafts } from './store/drafts.js';
-import { RedisEscalationReader } from './store/escalation-reader.js';
 import { RedisEscalationStore } from './store/escalations.js';
 import { RedisListeningSamples } from './store/metric-samples.js';
 import { RedisPollStore } from './store/polls.js';
 import { RedisPulseStore } from './store/pulses.js';
-import { RedisMetricStore } from './store/metrics.js';
 import { RedisShiftStore } from './store/shifts.js';
 
 export interface ModuleInfra {
@@ -54,6 +53,9 @@ export interface ModuleInfra {
   reloadConfig: () => Promise<ReloadResult>;
   /** Each platform's rate limits: the outbox reserves send times as it queues (gate.ts). */
   pacing: (kind: PlatformKind) => PacingRules | undefined;
+  env: Env;
+  /** The chat platforms this process has (filled in after the modules are built). */
+  platforms: PlatformDirectory;
 }
 
 export interface Modules {
@@ -61,6 +63,7 @@ export interface Modules {
   escalations: EscalationService;
   rules: () => EscalationRules;
   shifts: ShiftContext;
+  metrics: MetricsModule;
 }
 
 export function buildModules(infra: ModuleInfra): Modules {
@@ -105,11 +108,11 @@ export function buildModules(infra: ModuleInfra): Modules {
 
   // Listening: polls, CSAT after resolution, the team pulse. Samples go to the listening adapter
   // until the metrics feature's store is wired here instead.
-  const metrics = new RedisListeningSamples(redis, prefix);
+  const samples = new RedisListeningSamples(redis, prefix);
   const listening = listeningFeature({
     settings,
-    polls: new PollService({ store: new RedisPollStore(redis, prefix), outbox, timers, clock, settings, metrics, onEffectsFailed: (error, tenant, id) => log.warn({ err: error, tenant, id }, 'could not queue a poll’s effects; upkeep will retry') }),
-    csat: new CsatService({ escalations, metrics, clock, settings, onMetricFailed: (error, id) => log.warn({ err: error, id }, 'could not record a CSAT rating as a metric') }),
+    polls: new PollService({ store: new RedisPollStore(redis, prefix), outbox, timers, clock, settings, metrics: samples, onEffectsFailed: (error, tenant, id) => log.warn({ err: error, tenant, id }, 'could not queue a poll’s effects; upkeep will retry') }),
+    csat: new CsatService({ escalations, metrics: samples, clock, settings, onMetricFailed: (error, id) => log.warn({ err: error, id }, 'could not record a CSAT rating as a metric') }),
     pulses: new PulseService({ store: new RedisPulseStore(redis, prefix), outbox, timers, clock, settings, reach, onProblem: (error, round) => log.warn({ err: error, round }, 'pulse round upkeep failed; it runs again in a minute') }),
   });
 
@@ -119,9 +122,9 @@ export function buildModules(infra: ModuleInfra): Modules {
     .add(adminFeature({ settings, reload: infra.reloadConfig }))
     .add(listening);
 
-  // Metrics, briefings, reports: the organization's numbers under one hash tag.
-  const metricStore = new RedisMetricStore(redis, prefix, () => clock.now());
-  const own = new OwnRecords({ reader: new RedisEscalationReader(redis, prefix), store: metricStore, settings, clock, claim: (name, ms) => metricStore.claim(name, ms) });
-  features.add(metricsFeature({ own }));
-  return { features, escalations, rules, shifts };
+  // Metrics, briefings, reports and the at-a-glance page (wired in metrics-module.ts).
+  const metrics = buildMetrics(infra, { outbox, timers, features });
+  features.add(metrics.feature);
+
+  return { features, escalations, rules, shifts, metrics };
 }

@@ -46,6 +46,17 @@ const Schema = z
       .max(65535, 'must be between 0 and 65535')
       .optional(),
     METRICS_HOST: z.string().regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0').optional(),
+    SHIFTLEAD_API_TOKENS: z
+      .string()
+      .transform((text) => text.split(',').map((t) => t.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[\x21-\x7e]{16,256}$/, 'each token must be 16-256 printable characters without spaces (e.g. from: openssl rand -hex 32)')).min(1, 'must list at least one token'))
+      .optional(),
+    PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be the public http(s) address of this server, e.g. https://shiftlead.example.com' }).optional(),
+    ZENDESK_SUBDOMAIN: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/i, 'must be your Zendesk subdomain: acme for acme.zendesk.com').optional(),
+    ZENDESK_EMAIL: z.email({ message: 'must be the email address of a Zendesk admin' }).optional(),
+    ZENDESK_API_TOKEN: optional,
+    ZENDESK_API_URL: z.url({ protocol: /^https?$/, message: 'must be a URL, e.g. https://acme.zendesk.com' }).optional(),
+    ZENDESK_REQUESTS_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-600').max(600, 'must be 1-600').default(10),
   });
 
 type Raw = Partial<Record<keyof z.infer<typeof Schema>, string>>;
@@ -85,6 +96,10 @@ function crossProblems(env: Raw): string[] {
   if (env.METRICS_PORT !== undefined && port(env.METRICS_PORT, 0) !== 0 && port(env.METRICS_PORT, 0) === port(env.PORT, 3000)) {
     problems.push('METRICS_PORT: must differ from PORT (the metrics port is a separate, private port)');
   }
+  const zendesk = Boolean(env.ZENDESK_SUBDOMAIN || env.ZENDESK_EMAIL || env.ZENDESK_API_TOKEN || env.ZENDESK_API_URL);
+  need(zendesk && !env.ZENDESK_API_URL, 'ZENDESK_SUBDOMAIN', 'for the Zendesk connector (with ZENDESK_EMAIL and ZENDESK_API_TOKEN)');
+  need(zendesk, 'ZENDESK_EMAIL', 'for the Zendesk connector (the email of the admin whose API token it uses)');
+  need(zendesk, 'ZENDESK_API_TOKEN', 'for the Zendesk connector (Admin Center → Apps and integrations → Zendesk API)');
   return problems;
 }
 

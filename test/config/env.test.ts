@@ -81,4 +81,16 @@ describe('environment', () => {
     expect(platformsConfigured(env)).toEqual({ slack: true, teams: true });
     expect(env.PORT).toBe(8080);
   });
+
+  it('reads the ingest tokens and the Zendesk connector, and says what is missing', () => {
+    const env = parseEnv({ SHIFTLEAD_API_TOKENS: ' tok-aaaaaaaaaaaaaaaa , tok-bbbbbbbbbbbbbbbb ', ZENDESK_SUBDOMAIN: 'acme', ZENDESK_EMAIL: 'admin@acme.example', ZENDESK_API_TOKEN: 'x' });
+    expect(env.SHIFTLEAD_API_TOKENS).toEqual(['tok-aaaaaaaaaaaaaaaa', 'tok-bbbbbbbbbbbbbbbb']);
+    expect(env.ZENDESK_REQUESTS_PER_MINUTE).toBe(10);
+    expect(problems({ SHIFTLEAD_API_TOKENS: 'short', ZENDESK_EMAIL: 'admin@acme.example', PUBLIC_URL: 'ftp://x' })).toEqual([
+      'SHIFTLEAD_API_TOKENS.0: each token must be 16-256 printable characters without spaces (e.g. from: openssl rand -hex 32)',
+      'PUBLIC_URL: must be the public http(s) address of this server, e.g. https://shiftlead.example.com',
+      'ZENDESK_SUBDOMAIN: is required for the Zendesk connector (with ZENDESK_EMAIL and ZENDESK_API_TOKEN)',
+      'ZENDESK_API_TOKEN: is required for the Zendesk connector (Admin Center → Apps and integrations → Zendesk API)',
+    ]);
+  });
 });

@@ -5,7 +5,7 @@
 import type { Clock } from '../ports.js';
 import { localDate } from '../schedule/local-time.js';
 import type { Settings } from '../settings.js';
-import { checkBatch, type InputContext, type ItemProblem } from './model.js';
+import { checkBatch, type InputContext, type ItemProblem, type MetricPoint } from './model.js';
 import type { MetricStore } from './ports.js';
 
 export type IngestResult = { ok: true; written: number } | { ok: false; problems: ItemProblem[] };
@@ -19,10 +19,20 @@ export class MetricsIngest {
     return { today: localDate(this.deps.clock.now(), config.organization.timezone), departments: config.departments.map((d) => d.id), defaultSource };
   }
 
-  /** Checks every item; writes all of them, or none and says why. `indexOf` maps a position to what the sender calls it (a CSV line). */
+  /** Checks every item against the configuration in force. `indexOf` maps a position to what the sender calls it (a CSV line). */
+  check(items: readonly unknown[], defaultSource: string, indexOf?: (i: number) => number): ReturnType<typeof checkBatch> {
+    return checkBatch(items, this.context(defaultSource), indexOf);
+  }
+
+  /** Writes checked points in one step. */
+  write(points: MetricPoint[]): Promise<number> {
+    return this.deps.store.put(points);
+  }
+
+  /** Checks every item; writes all of them, or none and says why. */
   async accept(items: readonly unknown[], defaultSource: string, indexOf?: (i: number) => number): Promise<IngestResult> {
-    const checked = checkBatch(items, this.context(defaultSource), indexOf);
+    const checked = this.check(items, defaultSource, indexOf);
     if (!checked.ok) return checked;
-    return { ok: true, written: await this.deps.store.put(checked.points) };
+    return { ok: true, written: await this.write(checked.points) };
   }
 }

@@ -2,12 +2,18 @@
  * The metrics feature wired to its Redis adapters and connectors: the organization's numbers,
  * Shiftlead's own records as a source, the ingest doors, briefings, reports and the Home page.
  */
+import type { Env } from './config/env.js';
+import { ZendeskApi } from './connectors/zendesk/api.js';
+import { ZendeskConnector } from './connectors/zendesk/connector.js';
 import type { Features } from './core/feature.js';
+import { ConnectorSync } from './core/metrics/connector.js';
 import { metricsFeature } from './core/metrics/feature.js';
 import { MetricsIngest } from './core/metrics/ingest.js';
 import { OwnRecords } from './core/metrics/own-records.js';
 import type { Outbox, Timers } from './core/ports.js';
+import type { Settings } from './core/settings.js';
 import type { ModuleInfra } from './modules.js';
+import { RedisConnectorStore } from './store/connector-store.js';
 import { RedisEscalationReader } from './store/escalation-reader.js';
 import { RedisMetricStore } from './store/metrics.js';
 
@@ -17,13 +23,25 @@ export interface MetricsModule {
   ingest: MetricsIngest;
 }
 
+/** The Zendesk connector, when ZENDESK_* are set. */
+function zendesk(env: Env, settings: Settings): ZendeskConnector | undefined {
+  if (!env.ZENDESK_EMAIL || !env.ZENDESK_API_TOKEN || !(env.ZENDESK_SUBDOMAIN || env.ZENDESK_API_URL)) return undefined;
+  const api = new ZendeskApi({ baseUrl: env.ZENDESK_API_URL ?? `https://${env.ZENDESK_SUBDOMAIN}.zendesk.com`, email: env.ZENDESK_EMAIL, token: env.ZENDESK_API_TOKEN });
+  return new ZendeskConnector(api, () => settings.config.organization.timezone, env.ZENDESK_SYNC_EVERY);
+}
+
 export function buildMetrics(infra: ModuleInfra, shared: { outbox: Outbox; timers: Timers; features: Features }): MetricsModule {
-  const { redis, prefix, clock, settings } = infra;
-  void shared;
+  const { redis, prefix, clock, settings, env, log } = infra;
   const store = new RedisMetricStore(redis, prefix, () => clock.now());
   const own = new OwnRecords({ reader: new RedisEscalationReader(redis, prefix), store, settings, clock, claim: (name, ms) => store.claim(name, ms) });
+  const connectorStore = new RedisConnectorStore(redis, prefix, store);
+  const connectors = [zendesk(env, settings)].flatMap((connector) =>
+    connector
+      ? [new ConnectorSync({ connector, store: connectorStore, timers: shared.timers, clock, minIntervalMs: Math.ceil(60_000 / env.ZENDESK_REQUESTS_PER_MINUTE), log: (level, message, details) => log[level](details ?? {}, message) })]
+      : [],
+  );
   return {
-    feature: metricsFeature({ own }),
+    feature: metricsFeature({ own, connectors }),
     ingest: new MetricsIngest({ store, settings, clock }),
   };
 }

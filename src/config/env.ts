@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { parseDuration } from './duration.js';
 
 /** Variables are trimmed first, and an empty one counts as unset (as in a copied .env.example). */
 const optional = z.string().optional();
@@ -56,6 +57,17 @@ const Schema = z
     ZENDESK_EMAIL: z.email({ message: 'must be the email address of a Zendesk admin' }).optional(),
     ZENDESK_API_TOKEN: optional,
     ZENDESK_API_URL: z.url({ protocol: /^https?$/, message: 'must be a URL, e.g. https://acme.zendesk.com' }).optional(),
+    ZENDESK_SYNC_EVERY: z
+      .string()
+      .transform((text, ctx) => {
+        const ms = parseDuration(text);
+        if (ms === undefined || ms < 1_000) {
+          ctx.addIssue({ code: 'custom', message: 'must be a duration such as 5m or 90s' });
+          return z.NEVER;
+        }
+        return ms;
+      })
+      .default(5 * 60_000),
     ZENDESK_REQUESTS_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-600').max(600, 'must be 1-600').default(10),
   });
 

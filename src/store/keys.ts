@@ -61,8 +61,8 @@
  *   <p>:{metrics}:lease:<name>             string  a lease one process holds for a while (own numbers fresh, backfill done)
  *   <p>:{metrics}:conn:<source>            string  a connector's state JSON (cursor, phase, version)
  *   <p>:{metrics}:conn:<source>:lock       string  one sync step at a time (SET NX PX)
- *   <p>:{metrics}:fact:<source>:<set>:<id>  string the date a connector's fact (a ticket, a rating) counts on (400 days)
- *   <p>:{metrics}:facts:<source>:<set>:<date>  hash  fact id → value, for the daily aggregate (400 days)
+ *   <p>:{metrics}:fact:<source>:<set>:<id>  string where a connector's fact (a ticket, a rating) counts: {"date", "department"} (400 days)
+ *   <p>:{metrics}:facts:<source>:<set>:<department>:<date>  hash  fact id → value, aggregated into that day's value (400 days)
  *   <p>:{metrics}:undeliverable            hash    briefing delivery key → when the managers were told
  *   <p>:{metrics}:export:<id>              string  an export's CSV files (JSON), for a download link (1 day)
  *   <p>:{metrics}:export-secret            string  the key that signs download links
@@ -151,7 +151,7 @@ export function metricsKeys(prefix: string) {
     connector: (source: string) => `${base}:conn:${source}`,
     connectorLock: (source: string) => `${base}:conn:${source}:lock`,
     fact: (source: string, set: string, id: string) => `${base}:fact:${source}:${set}:${id}`,
-    facts: (source: string, set: string, date: string) => `${base}:facts:${source}:${set}:${date}`,
+    facts: (source: string, set: string, department: string, date: string) => `${base}:facts:${source}:${set}:${department}:${date}`,
     undeliverable: `${base}:undeliverable`,
     exportFiles: (id: string) => `${base}:export:${id}`,
     exportSecret: `${base}:export-secret`,

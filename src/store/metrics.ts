@@ -3,7 +3,7 @@
  * metric and source. Every key carries the `{metrics}` hash tag, so a batch is one MULTI (or one
  * Lua script) in one Redis Cluster slot: written whole or not at all.
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { MetricPoint } from '../core/metrics/model.js';
 import type { MetricStore, StoredPoint } from '../core/metrics/ports.js';
 import { metricsKeys } from './keys.js';
@@ -47,11 +47,21 @@ export class RedisMetricStore implements MetricStore {
     return JSON.stringify(stored);
   }
 
+  /** Adds the writes of `points` to a transaction (for adapters that write metrics with their own state). */
+  queuePut(tx: ChainableCommander, points: readonly MetricPoint[]): void {
+    const at = this.now().toISOString();
+    for (const p of points) tx.hset(this.keys.day(p.department, p.date), `${p.metric}|${p.source}`, this.json(p, at));
+  }
+
+  /** Adds the removal of one value to a transaction. */
+  queueDelete(tx: ChainableCommander, p: Pick<MetricPoint, 'metric' | 'date' | 'department' | 'source'>): void {
+    tx.hdel(this.keys.day(p.department, p.date), `${p.metric}|${p.source}`);
+  }
+
   async put(points: MetricPoint[]): Promise<number> {
     if (points.length === 0) return 0;
-    const at = this.now().toISOString();
     const tx = this.redis.multi();
-    for (const p of points) tx.hset(this.keys.day(p.department, p.date), `${p.metric}|${p.source}`, this.json(p, at));
+    this.queuePut(tx, points);
     const results = await tx.exec();
     const failed = results?.find(([error]) => error);
     if (!results || failed) throw failed?.[0] ?? new Error('the metric batch was not written');

@@ -2,11 +2,14 @@
  * The metrics feature: the organization's numbers (ingest, CSV, connectors, Shiftlead's own
  * records), the morning briefing, the weekly report and export, and the at-a-glance page.
  */
-import type { Feature } from '../feature.js';
+import { InvalidTimerError, type Feature } from '../feature.js';
+import { SYNC_TIMER, type ConnectorSync } from './connector.js';
 import type { OwnRecords } from './own-records.js';
 
 export interface MetricsFeatureDeps {
   own: OwnRecords;
+  /** The helpdesk connectors configured (Zendesk). */
+  connectors: readonly ConnectorSync[];
 }
 
 /** How often upkeep recomputes Shiftlead's own numbers of yesterday and today. */
@@ -15,6 +18,20 @@ const OWN_UPKEEP_MS = 5 * 60_000;
 export function metricsFeature(deps: MetricsFeatureDeps): Feature {
   return {
     name: 'metrics',
-    upkeep: () => deps.own.ensureFresh(OWN_UPKEEP_MS),
+    timers: [
+      {
+        kind: SYNC_TIMER,
+        fire: async (payload) => {
+          const sync = deps.connectors.find((c) => c.source === payload['source']);
+          if (typeof payload['version'] !== 'number') throw new InvalidTimerError('malformed connector timer');
+          // A connector that is no longer configured: its chain simply ends.
+          if (sync) await sync.run(payload['version']);
+        },
+      },
+    ],
+    upkeep: async () => {
+      for (const sync of deps.connectors) await sync.ensureRunning();
+      await deps.own.ensureFresh(OWN_UPKEEP_MS);
+    },
   };
 }

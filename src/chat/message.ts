@@ -71,6 +71,27 @@ export type Button = z.infer<typeof Button>;
 export const Field = z.strictObject({ label: z.string().min(1), value: z.string() });
 export type Field = z.infer<typeof Field>;
 
+/**
+ * A line chart drawn by the platform from data (Slack's data_visualization block, a Teams
+ * Chart.Line with a table fallback, a text sparkline on the console). Every chart has a `summary`:
+ * what screen readers read, what notifications show, and the text where a chart cannot be drawn.
+ */
+export const ChartBlock = z
+  .strictObject({
+    type: z.literal('chart'),
+    title: z.string().min(1),
+    summary: z.string().min(1),
+    /** The x axis, left to right (short labels such as `Mon 16`). */
+    categories: z.array(z.string().min(1)).min(2),
+    /** Each series has one value per category; a `target` series is drawn as the line to meet. */
+    series: z.array(z.strictObject({ name: z.string().min(1), values: z.array(z.number().finite()), target: z.boolean().optional() })).min(1),
+    xLabel: z.string().min(1).optional(),
+    yLabel: z.string().min(1).optional(),
+  })
+  .refine((c) => c.series.every((s) => s.values.length === c.categories.length), { message: 'every series needs one value per category' })
+  .refine((c) => new Set(c.categories).size === c.categories.length, { message: 'categories must be distinct' });
+export type ChartBlock = z.infer<typeof ChartBlock>;
+
 export const Block = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('header'), text: z.string().min(1) }),
   z.strictObject({ type: z.literal('section'), text: z.string().min(1) }),
@@ -78,6 +99,7 @@ export const Block = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('context'), text: z.string().min(1) }),
   z.strictObject({ type: z.literal('actions'), buttons: z.array(Button).min(1) }),
   z.strictObject({ type: z.literal('divider') }),
+  ChartBlock,
 ]);
 export type Block = z.infer<typeof Block>;
 
@@ -87,6 +109,8 @@ export const Message = z.strictObject({
   blocks: z.array(Block),
   /** People mentioned as `<@id>` in the text. */
   people: z.record(z.string(), PersonHandle).optional(),
+  /** Where the platform can, the message asks for a fresh copy of itself when it is opened (Teams: an Action.Execute refresh). */
+  refresh: z.strictObject({ actionId: z.string().regex(/^[a-z][a-zA-Z0-9_.-]{0,99}$/), value: z.string().max(1000) }).optional(),
 });
 export type Message = z.infer<typeof Message>;
 

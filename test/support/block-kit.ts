@@ -98,9 +98,48 @@ class Checker {
         break;
       case 'divider':
         break;
+      case 'data_visualization':
+        this.chart(path, b);
+        break;
       default:
         this.fail(path, `unexpected block ${String(b['type'])}`);
     }
+  }
+
+  /** The data_visualization line chart (docs.slack.dev block reference, and the validators that copy its rules). */
+  chart(path: string, b: Obj): void {
+    const title = b['title'];
+    if (typeof title !== 'string' || title.length < 1 || title.length > 50) this.fail(`${path}.title`, `title must be 1-50 characters (${String(title).length})`);
+    const chart = (b['chart'] ?? {}) as Obj;
+    if (chart['type'] !== 'line') this.fail(`${path}.chart.type`, `expected line, got ${String(chart['type'])}`);
+    const axis = (chart['axis_config'] ?? {}) as Obj;
+    const categories = axis['categories'];
+    if (!Array.isArray(categories) || categories.length < 1 || categories.length > 20) return this.fail(`${path}.chart.axis_config.categories`, 'needs 1-20 categories');
+    categories.forEach((c, i) => {
+      if (typeof c !== 'string' || c.length < 1 || c.length > 20) this.fail(`${path}.chart.axis_config.categories[${i}]`, `label must be 1-20 characters: ${String(c)}`);
+    });
+    if (new Set(categories).size !== categories.length) this.fail(`${path}.chart.axis_config.categories`, 'categories repeat');
+    for (const label of ['x_label', 'y_label']) {
+      const v = axis[label];
+      if (v !== undefined && (typeof v !== 'string' || v.length < 1 || v.length > 50)) this.fail(`${path}.chart.axis_config.${label}`, 'must be 1-50 characters');
+    }
+    const series = chart['series'];
+    if (!Array.isArray(series) || series.length < 1 || series.length > 6) return this.fail(`${path}.chart.series`, 'needs 1-6 series');
+    const names = series.map((x) => (x as Obj)['name']);
+    if (new Set(names).size !== names.length) this.fail(`${path}.chart.series`, 'series names repeat');
+    series.forEach((raw, i) => {
+      const x = raw as Obj;
+      const name = x['name'];
+      if (typeof name !== 'string' || name.length < 1 || name.length > 20) this.fail(`${path}.chart.series[${i}].name`, `name must be 1-20 characters: ${String(name)}`);
+      const data = x['data'];
+      if (!Array.isArray(data) || data.length < 1 || data.length > 20) return this.fail(`${path}.chart.series[${i}].data`, 'needs 1-20 points');
+      const labels = data.map((d) => (d as Obj)['label']);
+      if (labels.length !== categories.length || categories.some((c) => labels.filter((l) => l === c).length !== 1)) this.fail(`${path}.chart.series[${i}].data`, 'needs exactly one point per category');
+      data.forEach((d, j) => {
+        const v = (d as Obj)['value'];
+        if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(`${path}.chart.series[${i}].data[${j}].value`, 'must be a finite number');
+      });
+    });
   }
 
   blocks(blocks: unknown, max: number): void {
@@ -119,6 +158,8 @@ export function messageProblems(args: Obj): string[] {
   if (typeof text !== 'string' || text.length === 0) c.fail('text', 'missing fallback text');
   else if (text.length > 4000) c.fail('text', `${text.length} > 4000 (Slack's recommendation)`);
   if (args['blocks'] !== undefined) c.blocks(args['blocks'], 50);
+  const charts = Array.isArray(args['blocks']) ? (args['blocks'] as Obj[]).filter((b) => b['type'] === 'data_visualization').length : 0;
+  if (charts > 2) c.fail('blocks', `${charts} data_visualization blocks (at most 2 per message)`);
   // The undocumented cumulative cap: rejected at 11,341 summed characters (bolt-js #2867).
   if (c.total > 11_000) c.fail('blocks', `${c.total} characters of text in all (msg_blocks_too_long)`);
   return c.problems;
@@ -135,6 +176,7 @@ export function viewProblems(view: Obj): string[] {
     c.max('callback_id', view['callback_id'], 255);
   }
   c.blocks(view['blocks'], 100);
+  if (Array.isArray(view['blocks']) && (view['blocks'] as Obj[]).some((b) => b['type'] === 'data_visualization')) c.fail('blocks', 'data_visualization is for messages only, not modals or the Home tab');
   return c.problems;
 }
 

@@ -27,7 +27,7 @@ export interface Occurrence {
  * - `send`: still sent, however late (a handoff prompt);
  * - `mark`: sent marked as late within `withinMs`, dropped after (a briefing).
  */
-export type LatePolicy = { kind: 'drop'; afterMs: number | ((occurrence: Occurrence) => number) } | { kind: 'send' } | { kind: 'mark'; withinMs: number };
+export type LatePolicy = { kind: 'drop'; afterMs: number | ((occurrence: Occurrence) => number) } | { kind: 'send' } | { kind: 'mark'; withinMs: number | ((occurrence: Occurrence) => number) };
 
 /** How late an occurrence fired, as the kind sees it. */
 export interface Firing {
@@ -58,9 +58,11 @@ export function judgeLateness(policy: LatePolicy, occurrence: Occurrence, now: D
       const limit = typeof policy.afterMs === 'function' ? policy.afterMs(occurrence) : policy.afterMs;
       return { fire: lateMs <= limit, markedLate: false, lateMs };
     }
-    case 'mark':
+    case 'mark': {
+      const within = typeof policy.withinMs === 'function' ? policy.withinMs(occurrence) : policy.withinMs;
       // A minute of grace: a worker picking the job up a few seconds late is not "late".
-      return { fire: lateMs <= policy.withinMs, markedLate: lateMs > 60_000, lateMs };
+      return { fire: lateMs <= within, markedLate: lateMs > 60_000, lateMs };
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 /** Renders neutral messages and forms as plain terminal text, and names their buttons. */
 import { DateTime } from 'luxon';
+import { chartLines } from '../../chat/chart.js';
 import { parseMarkup, type Button, type FormField, type Message } from '../../chat/message.js';
 
 /** A moment in the reader's time zone (the machine's when the reader has none). */
@@ -96,6 +97,15 @@ export function renderMessage(message: Message, zone?: string): RenderedText {
       case 'divider':
         lines.push('─'.repeat(24));
         break;
+      case 'chart': {
+        // A terminal draws the chart as sparklines, one per series, on one scale.
+        const { title, rows, span } = chartLines(block);
+        const width = Math.max(...rows.map((r) => r.name.length));
+        lines.push(`▌ ${t(title)} (${span})`);
+        for (const r of rows) lines.push(`  ${r.name.padEnd(width)}  ${r.line}  ${r.first} → ${r.last}`);
+        lines.push(`· ${t(block.summary)}`);
+        break;
+      }
       case 'actions': {
         const start = buttons.length;
         buttons.push(...block.buttons);

@@ -5,6 +5,7 @@
  */
 import type { Block, Button, Message } from '../../chat/message.js';
 import { truncate } from '../../chat/truncate.js';
+import { chartText, dataVisualization, type DataVisualizationBlock } from './chart.js';
 import { SLACK_LIMITS as L } from './limits.js';
 import { toMrkdwn, toPlain } from './mrkdwn.js';
 
@@ -15,7 +16,8 @@ export type SlackBlock =
   | { type: 'section'; text?: Text; fields?: Text[] }
   | { type: 'context'; elements: Text[] }
   | { type: 'divider' }
-  | { type: 'actions'; elements: SlackButton[] };
+  | { type: 'actions'; elements: SlackButton[] }
+  | DataVisualizationBlock;
 
 export interface SlackButton {
   type: 'button';
@@ -70,8 +72,20 @@ function textLength(block: SlackBlock): number {
   }
 }
 
-function render(block: Block, people: Message['people'], sectionMax: number): SlackBlock[] {
+/** Where a message goes: native charts exist in messages only (not the Home tab or modals). */
+export interface RenderOptions {
+  surface?: 'message' | 'home';
+  /** False draws every chart as text (a retry after Slack refused the blocks). */
+  charts?: boolean;
+}
+
+function render(block: Block, people: Message['people'], sectionMax: number, native: () => boolean): SlackBlock[] {
   switch (block.type) {
+    case 'chart': {
+      const summary: SlackBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: toMrkdwn(block.summary, people, Math.min(L.contextText, sectionMax)) }] };
+      if (native()) return [dataVisualization(block), summary];
+      return [{ type: 'section', text: { type: 'mrkdwn', text: chartText(block, people, sectionMax) } }, summary];
+    }
     case 'header':
       return [{ type: 'header', text: { type: 'plain_text', text: toPlain(block.text, people, L.headerText), emoji: true } }];
     case 'section':
@@ -99,15 +113,20 @@ function render(block: Block, people: Message['people'], sectionMax: number): Sl
 }
 
 /** Renders a message as Block Kit, within every limit. */
-export function renderMessage(message: Message): SlackMessage {
+export function renderMessage(message: Message, options: RenderOptions = {}): SlackMessage {
   const people = message.people ?? {};
   const text = toMrkdwn(message.text, people, L.fallbackText);
+  const all = (max: number) => {
+    // At most two native charts per message; the rest (and all of them off messages) as text.
+    let charts = options.surface === 'home' || options.charts === false ? L.chartsPerMessage : 0;
+    return message.blocks.flatMap((b) => render(b, people, max, () => (charts += 1) <= L.chartsPerMessage));
+  };
   // Shrink the longest texts until the whole message fits Slack's cumulative budget.
   let sectionMax: number = L.sectionText;
-  let blocks = message.blocks.flatMap((b) => render(b, people, sectionMax));
+  let blocks = all(sectionMax);
   while (blocks.reduce((n, b) => n + textLength(b), 0) > L.messageTextBudget && sectionMax > 200) {
     sectionMax = Math.floor(sectionMax * 0.75);
-    blocks = message.blocks.flatMap((b) => render(b, people, sectionMax));
+    blocks = all(sectionMax);
   }
   if (blocks.length > L.messageBlocks) {
     const dropped = blocks.length - (L.messageBlocks - 1);

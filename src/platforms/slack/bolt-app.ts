@@ -110,6 +110,11 @@ export function createSlackApp(deps: SlackAppDeps): { app: App; receiver: HTTPRe
     if (answer.form) {
       await ack();
       await openForm(a, command.trigger_id, answer.form);
+    } else if (answer.reply?.blocks.some((b) => b.type === 'chart')) {
+      // A chart goes out as an ephemeral message, which falls back to text charts where Slack
+      // refuses the chart block; an ack's body has no second chance.
+      await ack();
+      await tell(a, answer.reply);
     } else if (answer.reply) {
       const rendered = renderMessage(answer.reply);
       await ack({ response_type: 'ephemeral', text: rendered.text, blocks: rendered.blocks as never });

@@ -29,4 +29,12 @@ export const SLACK_LIMITS = {
   optionText: 75,
   optionValue: 150,
   textInputMax: 3_000,
+  /** data_visualization (docs.slack.dev block reference; messages only). */
+  chartsPerMessage: 2,
+  chartTitle: 50,
+  chartSeries: 6,
+  chartSeriesName: 20,
+  chartPoints: 20,
+  chartLabel: 20,
+  chartAxisLabel: 50,
 } as const;

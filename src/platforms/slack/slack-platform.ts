@@ -31,16 +31,24 @@ export class SlackPlatform implements ChatPlatform {
     return this.clients.call<T>(botToken, method, args);
   }
 
-  /** Sends blocks; if Slack refuses them as blocks, sends the plain text once more. */
-  private async send(tenant: string, method: 'chat.postMessage' | 'chat.update' | 'chat.postEphemeral', args: Record<string, unknown>, rendered: SlackMessage) {
-    try {
-      return await this.call<{ ts?: string; channel?: string; message_ts?: string }>(tenant, method, { ...args, text: rendered.text, blocks: rendered.blocks });
-    } catch (error) {
-      if (error instanceof ChatError && error.code === 'rejected' && BLOCK_PROBLEMS.has(slackErrorCode(error.cause) ?? '')) {
-        return this.call<{ ts?: string; channel?: string; message_ts?: string }>(tenant, method, { ...args, text: rendered.text, blocks: [] });
+  /**
+   * Sends blocks; if Slack refuses them as blocks, sends them again with charts drawn as text (a
+   * workspace where the chart block is not rolled out yet), then the plain text alone.
+   */
+  private async send(tenant: string, method: 'chat.postMessage' | 'chat.update' | 'chat.postEphemeral', args: Record<string, unknown>, message: Message) {
+    const rendered = renderMessage(message);
+    const attempts: SlackMessage[] = [rendered];
+    if (rendered.blocks.some((b) => b.type === 'data_visualization')) attempts.push(renderMessage(message, { charts: false }));
+    attempts.push({ text: rendered.text, blocks: [] });
+    for (const [i, attempt] of attempts.entries()) {
+      try {
+        return await this.call<{ ts?: string; channel?: string; message_ts?: string }>(tenant, method, { ...args, text: attempt.text, blocks: attempt.blocks });
+      } catch (error) {
+        const blockProblem = error instanceof ChatError && error.code === 'rejected' && BLOCK_PROBLEMS.has(slackErrorCode(error.cause) ?? '');
+        if (!blockProblem || i === attempts.length - 1) throw error;
       }
-      throw error;
     }
+    throw new RejectedError(`${method}: no attempt left`);
   }
 
   private async permalink(tenant: string, channel: string, ts: string): Promise<string | undefined> {
@@ -58,7 +66,7 @@ export class SlackPlatform implements ChatPlatform {
       tenant,
       'chat.postMessage',
       { channel: conversation, unfurl_links: false, unfurl_media: false, ...(threadTs ? { thread_ts: threadTs } : {}) },
-      renderMessage(message),
+      message,
     );
     if (!result.ts) throw new RejectedError('chat.postMessage returned no ts');
     const channel = result.channel ?? conversation;
@@ -67,18 +75,18 @@ export class SlackPlatform implements ChatPlatform {
   }
 
   async update(tenant: string, ref: MessageRef, message: Message): Promise<void> {
-    await this.send(tenant, 'chat.update', { channel: ref.conversation, ts: ref.id }, renderMessage(message));
+    await this.send(tenant, 'chat.update', { channel: ref.conversation, ts: ref.id }, message);
   }
 
   async dm(tenant: string, user: string, message: Message): Promise<MessageRef> {
     // A user id as the channel posts in the app's DM with that user.
-    const result = await this.send(tenant, 'chat.postMessage', { channel: user, unfurl_links: false }, renderMessage(message));
+    const result = await this.send(tenant, 'chat.postMessage', { channel: user, unfurl_links: false }, message);
     if (!result.ts) throw new RejectedError('chat.postMessage returned no ts');
     return { conversation: result.channel ?? user, id: result.ts };
   }
 
   async whisper(tenant: string, conversation: string, user: string, message: Message): Promise<void> {
-    await this.send(tenant, 'chat.postEphemeral', { channel: conversation, user }, renderMessage(message));
+    await this.send(tenant, 'chat.postEphemeral', { channel: conversation, user }, message);
   }
 
   async openForm(tenant: string, trigger: string, form: Form, metadata: ModalMetadata = {}): Promise<void> {

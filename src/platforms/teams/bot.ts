@@ -147,7 +147,7 @@ export class ShiftleadTeamsBot extends TeamsActivityHandler {
   }
 
   private async reply(ctx: TurnContext, message: Message): Promise<void> {
-    await ctx.sendActivity(cardActivity(message));
+    await ctx.sendActivity(cardActivity(message, refreshFor(ctx)));
   }
 
   /**
@@ -252,11 +252,17 @@ export class ShiftleadTeamsBot extends TeamsActivityHandler {
     const actor = await this.actor(ctx);
     const answer = await this.attempt(() => this.deps.interactions.action(actor, verb, String(payload['value'] ?? ''), values(payload)));
     // The clicker sees the new card at once (it says what changed); everyone else when the outbox edits the message.
-    if (answer.update) return { statusCode: 200, type: ADAPTIVE_CARD, value: renderCard(answer.update) as never };
+    // An automatic refresh (the person opened the chat) is answered like a click: the fresh card, refresh and all.
+    if (answer.update) return { statusCode: 200, type: ADAPTIVE_CARD, value: renderCard(answer.update, refreshFor(ctx)) as never };
     if (answer.reply) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: answer.reply.text as never };
     if (answer.form) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: `Fill in ${answer.form.title} on the card and submit it.` as never };
     return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'Done.' as never };
   }
+}
+
+/** The user a card refreshes for: the one this turn answers (their MRI, `29:…`). */
+function refreshFor(ctx: TurnContext): string[] {
+  return ctx.activity.from?.id ? [ctx.activity.from.id] : [];
 }
 
 function help(interactions: Interactions): Message {

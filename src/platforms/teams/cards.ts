@@ -6,6 +6,7 @@
  */
 import { plainText, type Block, type Button, type Form, type FormField, type Message } from '../../chat/message.js';
 import { truncate } from '../../chat/truncate.js';
+import { chartElements } from './chart.js';
 import { Mentions, toCardText } from './markup.js';
 
 export const CARD_VERSION = '1.5';
@@ -151,6 +152,10 @@ function render(message: Message, textMax: number): AdaptiveCard {
       case 'divider':
         separator = true;
         break;
+      case 'chart':
+        for (const element of chartElements(block)) push(element);
+        push({ type: 'TextBlock', text: t(block.summary), wrap: true, size: 'Small', isSubtle: true });
+        break;
       case 'actions':
         if (rows > 1) push({ type: 'ActionSet', actions: block.buttons.slice(0, MAX_ACTIONS).map(action) });
         else actions.push(...block.buttons.map(action));
@@ -168,21 +173,32 @@ function render(message: Message, textMax: number): AdaptiveCard {
 }
 
 /** Renders a message as an Adaptive Card within the size budget. */
-export function renderCard(message: Message): AdaptiveCard {
+/** Teams refreshes a card automatically for at most 60 users (Universal Actions). */
+export const MAX_REFRESH_USERS = 60;
+
+/**
+ * Renders a message as an Adaptive Card within the size budget. `refreshFor` (user MRIs, `29:…`)
+ * makes a message that asks for a refresh do so when those users open it.
+ */
+export function renderCard(message: Message, refreshFor: readonly string[] = []): AdaptiveCard {
   let max = 20_000;
   let card = render(message, max);
   while (cardBytes(card) > CARD_BUDGET_BYTES && max > 100) {
     max = Math.floor(max * 0.6);
     card = render(message, max);
   }
+  if (message.refresh && refreshFor.length > 0) {
+    const { actionId, value } = message.refresh;
+    card['refresh'] = { action: { type: 'Action.Execute', title: 'Refresh', verb: actionId, data: { value } }, userIds: refreshFor.slice(0, MAX_REFRESH_USERS) };
+  }
   return card;
 }
 
 /** The activity that carries a card (`summary` is what notifications show). */
-export function cardActivity(message: Message): Json {
+export function cardActivity(message: Message, refreshFor: readonly string[] = []): Json {
   return {
     type: 'message',
     summary: truncate(plainText(message.text, message.people), 200),
-    attachments: [{ contentType: ADAPTIVE_CARD, content: renderCard(message) }],
+    attachments: [{ contentType: ADAPTIVE_CARD, content: renderCard(message, refreshFor) }],
   };
 }

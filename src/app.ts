@@ -162,7 +162,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       return { ok: true, summary: `${config.people.length} people, ${config.departments.length} departments, ${config.shifts.length} shifts` };
     };
     const pacing = (kind: PlatformKind) => platforms.get(kind)?.pacing;
-    const { features, escalations, rules, metrics: metricsModule } = buildModules({ redis, prefix, queues, clock, settings, reach, log, replan, reloadConfig, pacing, env: options.env, platforms: (kind) => platforms.get(kind) });
+    const { features, escalations, rules, metrics: metricsModule } = buildModules({ redis, prefix, queues, clock, settings, reach, log, replan, reloadConfig, pacing, env: options.env, metrics, platforms: (kind) => platforms.get(kind) });
     const { interactions } = features;
     interactions.onActor((actor) => seen(actor.platform)(actor.tenant));
     // Planning thousands of occurrences is background work: its own connection, without the

@@ -6,6 +6,7 @@ import type { Env } from './config/env.js';
 import { ZendeskApi } from './connectors/zendesk/api.js';
 import { ZendeskConnector } from './connectors/zendesk/connector.js';
 import type { Features } from './core/feature.js';
+import { Briefings } from './core/metrics/briefings.js';
 import { ConnectorSync } from './core/metrics/connector.js';
 import { metricsFeature } from './core/metrics/feature.js';
 import { MetricsIngest } from './core/metrics/ingest.js';
@@ -13,6 +14,7 @@ import { OwnRecords } from './core/metrics/own-records.js';
 import type { Outbox, Timers } from './core/ports.js';
 import type { Settings } from './core/settings.js';
 import type { ModuleInfra } from './modules.js';
+import { RedisBriefingNotices } from './store/briefing-notices.js';
 import { RedisConnectorStore } from './store/connector-store.js';
 import { RedisEscalationReader } from './store/escalation-reader.js';
 import { RedisMetricStore } from './store/metrics.js';
@@ -31,17 +33,31 @@ function zendesk(env: Env, settings: Settings): ZendeskConnector | undefined {
 }
 
 export function buildMetrics(infra: ModuleInfra, shared: { outbox: Outbox; timers: Timers; features: Features }): MetricsModule {
-  const { redis, prefix, clock, settings, env, log } = infra;
+  const { redis, prefix, clock, settings, env, log, reach } = infra;
   const store = new RedisMetricStore(redis, prefix, () => clock.now());
-  const own = new OwnRecords({ reader: new RedisEscalationReader(redis, prefix), store, settings, clock, claim: (name, ms) => store.claim(name, ms) });
+  const reader = new RedisEscalationReader(redis, prefix);
+  const own = new OwnRecords({ reader, store, settings, clock, claim: (name, ms) => store.claim(name, ms) });
   const connectorStore = new RedisConnectorStore(redis, prefix, store);
   const connectors = [zendesk(env, settings)].flatMap((connector) =>
     connector
       ? [new ConnectorSync({ connector, store: connectorStore, timers: shared.timers, clock, minIntervalMs: Math.ceil(60_000 / env.ZENDESK_REQUESTS_PER_MINUTE), log: (level, message, details) => log[level](details ?? {}, message) })]
       : [],
   );
+  const briefings = new Briefings({
+    settings,
+    store,
+    reader,
+    own,
+    outbox: shared.outbox,
+    reach,
+    clock,
+    notices: new RedisBriefingNotices(redis, prefix, () => clock.now().getTime()),
+    sections: () => shared.features.briefing,
+    log: (level, message, details) => log[level](details ?? {}, message),
+    onUndeliverable: (platform) => infra.metrics.briefingsUndeliverable.inc({ platform }),
+  });
   return {
-    feature: metricsFeature({ own, connectors }),
+    feature: metricsFeature({ own, connectors, briefings }),
     ingest: new MetricsIngest({ store, settings, clock }),
   };
 }

@@ -15,6 +15,7 @@ export interface Metrics {
   scheduleFired: Counter<'kind' | 'late'>;
   scheduleDropped: Counter<'kind'>;
   scheduleLateness: Histogram<'kind'>;
+  briefingsUndeliverable: Counter<'platform'>;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
 }
 
@@ -42,6 +43,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       buckets: [0.1, 0.5, 1, 2, 5, 15, 60, 300, 3600],
       registers,
     }),
+    briefingsUndeliverable: new Counter({ name: 'shiftlead_briefings_undeliverable_total', help: 'Briefings that could not be posted in their channel (the managers were told), by platform', labelNames: ['platform'], registers }),
     httpDuration: new Histogram({
       name: 'shiftlead_http_request_duration_seconds',
       help: 'HTTP request latency',

@@ -28,6 +28,7 @@ import { QueueOutbox } from './jobs/outbox/outbox.js';
 import type { Queues } from './jobs/queues.js';
 import { QueueTimers } from './jobs/timers.js';
 import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
 import { buildMetrics, type MetricsModule } from './metrics-module.js';
 import { DeliveryLog } from './store/deliveries.js';
 import { RedisDrafts } from './store/drafts.js';
@@ -54,6 +55,7 @@ export interface ModuleInfra {
   /** Each platform's rate limits: the outbox reserves send times as it queues (gate.ts). */
   pacing: (kind: PlatformKind) => PacingRules | undefined;
   env: Env;
+  metrics: Metrics;
   /** The chat platforms this process has (filled in after the modules are built). */
   platforms: PlatformDirectory;
 }

@@ -3,6 +3,7 @@
  * src/core and one `Feature` value listing what it adds — commands, buttons, forms, timer kinds,
  * schedule kinds and periodic upkeep. The app composes features; it never switches on one.
  */
+import type { BriefingSection, HomeSection } from './glance.js';
 import { Interactions, type ActionHandler, type CommandHandler, type FormHandler } from './interactions.js';
 import type { TimerPayload } from './ports.js';
 import type { ScheduleKind } from './schedule/schedule.js';
@@ -31,6 +32,10 @@ export interface Feature {
   forms?: FormHandler[];
   timers?: TimerHandler[];
   schedules?: ScheduleKind[];
+  /** Lines for a briefing's "Needs attention" (src/core/glance.ts). */
+  briefing?: BriefingSection[];
+  /** Parts of each person's Home page (src/core/glance.ts). */
+  home?: HomeSection[];
   /** Periodic upkeep (about once a minute, on one worker at a time): re-queue what a crash left undone. */
   upkeep?(): Promise<void>;
 }
@@ -39,6 +44,9 @@ export interface Feature {
 export class Features {
   readonly interactions = new Interactions();
   readonly schedules: ScheduleKind[] = [];
+  /** Every feature's lines for briefings, and parts of the Home page. */
+  readonly briefing: BriefingSection[] = [];
+  readonly home: HomeSection[] = [];
   private readonly timers = new Map<string, TimerHandler>();
   private readonly upkeeps: Array<{ name: string; run: () => Promise<void> }> = [];
   readonly names: string[] = [];
@@ -56,6 +64,8 @@ export class Features {
       if (this.schedules.some((k) => k.kind === s.kind)) throw new Error(`schedule kind "${s.kind}" is registered twice`);
       this.schedules.push(s);
     }
+    this.briefing.push(...(feature.briefing ?? []));
+    this.home.push(...(feature.home ?? []));
     if (feature.upkeep) this.upkeeps.push({ name: feature.name, run: feature.upkeep.bind(feature) });
     return this;
   }

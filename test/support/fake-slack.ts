@@ -40,6 +40,8 @@ export class FakeSlack {
   socketUrl = '';
   /** Extra fields of the OAuth code exchange (refresh_token, expires_in for rotating tokens). */
   installExtras: Record<string, unknown> = {};
+  /** chat.postMessage to these channels fails with this Slack error (`not_in_channel`, `is_archived`). */
+  readonly channelErrors = new Map<string, string>();
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -151,7 +153,8 @@ export class FakeSlack {
       this.holds.delete(method);
       await held;
     }
-    const scripted = this.scripts.get(method)?.shift();
+    const refused = method === 'chat.postMessage' ? this.channelErrors.get(String(args['channel'] ?? '')) : undefined;
+    const scripted = refused ? { body: { ok: false, error: refused } } : this.scripts.get(method)?.shift();
     const status = scripted?.status ?? 200;
     const body = scripted?.body ?? this.answer(method, args);
     res.writeHead(status, { 'content-type': 'application/json', ...scripted?.headers });

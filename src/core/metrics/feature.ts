@@ -3,6 +3,7 @@
  * records), the morning briefing, the weekly report and export, and the at-a-glance page.
  */
 import { InvalidTimerError, type Feature } from '../feature.js';
+import type { Briefings } from './briefings.js';
 import { SYNC_TIMER, type ConnectorSync } from './connector.js';
 import type { OwnRecords } from './own-records.js';
 
@@ -10,6 +11,7 @@ export interface MetricsFeatureDeps {
   own: OwnRecords;
   /** The helpdesk connectors configured (Zendesk). */
   connectors: readonly ConnectorSync[];
+  briefings: Briefings;
 }
 
 /** How often upkeep recomputes Shiftlead's own numbers of yesterday and today. */
@@ -18,6 +20,14 @@ const OWN_UPKEEP_MS = 5 * 60_000;
 export function metricsFeature(deps: MetricsFeatureDeps): Feature {
   return {
     name: 'metrics',
+    commands: [
+      {
+        names: ['briefing'],
+        usage: '[id]  a briefing as it would be posted now, shown only to you',
+        run: (actor, text) => deps.briefings.preview(actor, text),
+      },
+    ],
+    schedules: [deps.briefings.kind()],
     timers: [
       {
         kind: SYNC_TIMER,
@@ -32,6 +42,7 @@ export function metricsFeature(deps: MetricsFeatureDeps): Feature {
     upkeep: async () => {
       for (const sync of deps.connectors) await sync.ensureRunning();
       await deps.own.ensureFresh(OWN_UPKEEP_MS);
+      await deps.briefings.noticeUndeliverable();
     },
   };
 }

@@ -1,0 +1,195 @@
+/**
+ * The morning briefing: a schedule kind of the one schedule engine (each briefing at `at` in its
+ * zone on its days, exactly once per local date; late within `lateWithin` → posted marked late,
+ * after that skipped and logged by the engine), `/briefing [id]` to see one now, privately, and
+ * the notice to managers when a briefing's channel cannot be posted in.
+ */
+import { createHash } from 'node:crypto';
+import type { Delivery } from '../../chat/delivery.js';
+import { escapeText, type Message, type PlatformKind } from '../../chat/message.js';
+import type { BriefingConfig } from '../../config/team-config-schema.js';
+import type { BriefingContext, BriefingSection } from '../glance.js';
+import type { Actor, Answer } from '../interactions.js';
+import type { Clock, Outbox } from '../ports.js';
+import type { Reach } from '../reach.js';
+import type { Occurrence, ScheduleKind } from '../schedule/schedule.js';
+import { addDays, dailyOccurrences, localClock, localDate, parseClockTime } from '../schedule/local-time.js';
+import type { Settings } from '../settings.js';
+import { attentionLines, openEscalations } from './attention.js';
+import { briefingMessage, type BriefingData, type BriefingPart } from './briefing-message.js';
+import { trendChart, type ChartScope } from './charts.js';
+import { ScopeValues, window } from './kpis.js';
+import { KPIS, OWN_METRICS, TEAM } from './model.js';
+import type { OwnRecords } from './own-records.js';
+import type { EscalationReader, MetricStore } from './ports.js';
+
+export const BRIEFING_KIND = 'briefing';
+const DEFAULT_LATE_MS = 2 * 3600_000;
+/** A channel that cannot be posted in is reported to the managers once per this long. */
+const NOTICE_EVERY_MS = 30 * 24 * 3600_000;
+
+/** Deliveries the outbox gave up on, as the briefing feature needs to see them. */
+export interface BriefingNotices {
+  /** Briefing deliveries of a tenant that failed for good (their idempotency key and why). */
+  failures(tenant: string): Promise<Array<{ key: string; code: string; message: string }>>;
+  /** True for the one caller that claims `marker` first (again after `ttlMs`). */
+  claim(marker: string, ttlMs: number): Promise<boolean>;
+}
+
+export interface BriefingsDeps {
+  settings: Settings;
+  store: MetricStore;
+  reader: EscalationReader;
+  own: OwnRecords;
+  outbox: Outbox;
+  reach: Reach;
+  clock: Clock;
+  notices: BriefingNotices;
+  /** Other features' "Needs attention" lines (shifts: who is on shift, a handoff not acknowledged). */
+  sections: () => readonly BriefingSection[];
+  log: (level: 'info' | 'warn', message: string, details?: Record<string, unknown>) => void;
+  /** Counts a briefing that could not be delivered. */
+  onUndeliverable?: (platform: PlatformKind) => void;
+}
+
+const say = (text: string): Message => ({ text, blocks: [{ type: 'section', text }] });
+const compact = (date: string) => date.replace(/-/g, '');
+
+/** The outbox key of a briefing's post on a platform for a local date. */
+export function briefingKey(id: string, date: string, platform: PlatformKind): string {
+  return `brf-${id}-${compact(date)}-${platform}`;
+}
+
+export class Briefings {
+  constructor(private readonly deps: BriefingsDeps) {}
+
+  private briefing(id: string): BriefingConfig | undefined {
+    return this.deps.settings.config.briefings.find((b) => b.id === id);
+  }
+
+  private departmentName = (id: string): string => (id === TEAM ? this.deps.settings.config.organization.name : (this.deps.settings.config.departments.find((d) => d.id === id)?.name ?? id));
+
+  /** Everything a briefing shows, for the day before `postedOn`. */
+  async data(b: BriefingConfig, postedOn: string, now: Date): Promise<BriefingData> {
+    const { settings, store } = this.deps;
+    const targets = settings.config.targets;
+    const date = addDays(postedOn, -1);
+    const days = window(date);
+    await this.deps.own.ensureFresh(undefined, 'own-briefing');
+    const departments = b.departments ?? [TEAM];
+    const points = await store.read(departments, days);
+    const scopes: ChartScope[] = departments.map((d) => ({ name: this.departmentName(d), values: new ScopeValues(points.filter((p) => p.department === d)) }));
+    const anyHas = (metric: string) => scopes.some((s) => s.values.has(metric, days));
+    const kpis: string[] = [...KPIS];
+    if (anyHas('csatGood') || targets.csatGood !== undefined) kpis.splice(1, 0, 'csatGood');
+    const parts: BriefingPart[] = scopes.map((s) => ({
+      name: s.name,
+      kpis: kpis.map((m) => s.values.kpi(m, date, targets)),
+      escalations: OWN_METRICS.filter((m) => m !== 'slaBreaches').map((m) => s.values.kpi(m, date, targets, 'shiftlead')),
+      custom: s.values.custom(days).map((m) => s.values.kpi(m, date, targets)),
+    }));
+    const csat = anyHas('csat') || !anyHas('csatGood') ? 'csat' : 'csatGood';
+    const charts = [
+      trendChart({ metric: csat, title: `${csat === 'csat' ? 'CSAT' : 'CSAT (good)'}, last ${days.length} days`, scopes, days, target: targets[csat] }),
+      trendChart({ metric: 'firstResponseMinutes', title: `First response, last ${days.length} days`, scopes, days, target: targets.firstResponseMinutes }),
+    ];
+    const context: BriefingContext = { briefingId: b.id, departments: b.departments, date, postedOn, zone: b.timezone, now };
+    const attention = attentionLines(await openEscalations(this.deps.reader, b.departments), now, this.departmentName);
+    for (const section of this.deps.sections()) {
+      try {
+        attention.push(...(await section.lines(context)));
+      } catch (error) {
+        this.deps.log('warn', `the ${section.name} lines of a briefing failed; it goes out without them`, { err: error, briefing: b.id });
+      }
+    }
+    return { id: b.id, postedOn, date, zone: b.timezone, parts, charts, attention };
+  }
+
+  /** The schedule kind the engine plans and fires. */
+  kind(): ScheduleKind {
+    return {
+      kind: BRIEFING_KIND,
+      late: { kind: 'mark', withinMs: (o) => this.briefing(o.item)?.lateWithin ?? DEFAULT_LATE_MS },
+      occurrences: async (from, to) =>
+        this.deps.settings.config.briefings.flatMap((b) =>
+          dailyOccurrences({ at: parseClockTime(b.at), zone: b.timezone, days: b.days }, from, to).map((x): Occurrence => ({ kind: BRIEFING_KIND, item: b.id, date: x.date, at: x.at })),
+        ),
+      fire: (o, firing) => this.post(o, firing.now, firing.markedLate),
+    };
+  }
+
+  /** Posts a briefing occurrence to its channels (idempotent: the delivery keys derive from the occurrence). */
+  async post(o: Occurrence, now: Date, late: boolean): Promise<void> {
+    const b = this.briefing(o.item);
+    if (!b) return this.deps.log('info', 'a briefing fired that is no longer configured; nothing posted', { briefing: o.item });
+    const data = await this.data(b, o.date, now);
+    if (late) data.late = { dueAt: localClock(o.at, b.timezone) };
+    const message = briefingMessage(data);
+    const addresses = await this.deps.reach.channels(b.channels);
+    if (addresses.length === 0) return this.deps.log('warn', 'a briefing has no channel Shiftlead can reach yet; nothing posted', { briefing: b.id });
+    const deliveries: Delivery[] = addresses.map((a) => ({ key: briefingKey(b.id, o.date, a.platform), tenant: a.tenant, platform: a.platform, target: { kind: 'conversation', conversation: a.conversation }, message }));
+    await this.deps.outbox.enqueue(deliveries);
+  }
+
+  /** `/briefing [id]`: a briefing as it would be posted now, only to the person asking. */
+  async preview(_actor: Actor, text: string): Promise<Answer> {
+    const all = this.deps.settings.config.briefings;
+    if (all.length === 0) return { reply: say('No briefings are set up yet: add one under **briefings:** in shiftlead.yaml (see shiftlead.example.yaml).') };
+    const id = text.trim();
+    const b = id ? all.find((x) => x.id === id) : all[0];
+    if (!b) return { reply: say(`There is no briefing "${escapeText(id)}". Briefings: ${all.map((x) => x.id).join(', ')}.`) };
+    const now = this.deps.clock.now();
+    const data = await this.data(b, localDate(now, b.timezone), now);
+    const where = [b.channels.slack, b.channels.teams, b.channels.console].filter(Boolean).join(', ');
+    const others = all.filter((x) => x.id !== b.id).map((x) => x.id);
+    return {
+      reply: briefingMessage(data, {
+        intro: `👀 Only you see this: the briefing as it would be posted now. It goes to ${escapeText(where || 'no channel')} at ${b.at} (${b.timezone}) on ${b.days.join(', ')}.`,
+        ...(others.length > 0 ? { footer: `other briefings: ${others.join(', ')} (/briefing <id>)` } : {}),
+      }),
+    };
+  }
+
+  /**
+   * Upkeep: a briefing the outbox could not deliver (the bot is not in the channel, the channel is
+   * archived or gone, Teams answers 403/404) is logged, counted, and its briefing's managers are
+   * told once; the other briefings went out on their own.
+   */
+  async noticeUndeliverable(): Promise<void> {
+    const { settings, reach, notices } = this.deps;
+    for (const b of settings.config.briefings) {
+      for (const address of await reach.channels(b.channels)) {
+        const pattern = new RegExp(`^brf-${b.id.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}-\\d{8}-${address.platform}$`);
+        const failed = (await notices.failures(address.tenant)).filter((f) => pattern.test(f.key));
+        const latest = failed.sort((x, y) => y.key.localeCompare(x.key))[0];
+        if (!latest) continue;
+        const marker = `${b.id}|${address.platform}|${address.conversation}`;
+        if (!(await notices.claim(marker, NOTICE_EVERY_MS))) continue;
+        this.deps.log('warn', 'a briefing could not be posted in its channel; telling the managers', { briefing: b.id, platform: address.platform, conversation: address.conversation, code: latest.code });
+        this.deps.onUndeliverable?.(address.platform);
+        await this.tellManagers(b, address.platform, address.conversation, latest);
+      }
+    }
+  }
+
+  private async tellManagers(b: BriefingConfig, platform: PlatformKind, conversation: string, failure: { code: string; message: string }): Promise<void> {
+    const config = this.deps.settings.config;
+    const named = (b.departments ?? config.departments.map((d) => d.id)).flatMap((id) => config.departments.find((d) => d.id === id)?.managers ?? []);
+    const ids = named.length > 0 ? [...new Set(named)] : config.people.filter((p) => p.role === 'manager').map((p) => p.id);
+    const where = platform === 'slack' ? 'Slack' : platform === 'teams' ? 'Teams' : 'the console';
+    const fix =
+      failure.code === 'not_in_channel' ? 'Invite Shiftlead to the channel (/invite @Shiftlead).'
+      : failure.code === 'conversation_not_found' ? 'The channel is archived or gone: fix briefings → channels in shiftlead.yaml.'
+      : failure.code === 'blocked' ? 'Add the Shiftlead app to the team that owns the channel.'
+      : 'Check the channel in briefings → channels in shiftlead.yaml.';
+    const text = `⚠️ The briefing **${escapeText(b.id)}** could not be posted in ${escapeText(conversation)} on ${where} (${escapeText(failure.code)}). ${fix} The other briefings still go out; Shiftlead tells you about this channel once.`;
+    const tag = createHash('sha1').update(`${b.id}|${platform}|${conversation}`).digest('hex').slice(0, 16);
+    const deliveries: Delivery[] = [];
+    for (const id of ids) {
+      const person = this.deps.reach.byId(id);
+      const address = person && (await this.deps.reach.person(person));
+      if (address) deliveries.push({ key: `brf-undeliverable-${tag}-${id}-${compact(localDate(this.deps.clock.now(), config.organization.timezone))}`, tenant: address.tenant, platform: address.platform, target: { kind: 'dm', user: address.user }, message: say(text) });
+    }
+    await this.deps.outbox.enqueue(deliveries);
+  }
+}

@@ -11,6 +11,7 @@ import { ConnectorSync } from './core/metrics/connector.js';
 import { metricsFeature } from './core/metrics/feature.js';
 import { MetricsIngest } from './core/metrics/ingest.js';
 import { OwnRecords } from './core/metrics/own-records.js';
+import { Reports, type FileDrop } from './core/metrics/reports.js';
 import type { Outbox, Timers } from './core/ports.js';
 import type { Settings } from './core/settings.js';
 import type { ModuleInfra } from './modules.js';
@@ -56,8 +57,16 @@ export function buildMetrics(infra: ModuleInfra, shared: { outbox: Outbox; timer
     log: (level, message, details) => log[level](details ?? {}, message),
     onUndeliverable: (platform) => infra.metrics.briefingsUndeliverable.inc({ platform }),
   });
+  const files: FileDrop = {
+    send: async (to, list, comment) => {
+      const platform = infra.platforms(to.platform);
+      if (!platform?.sendFile) throw new Error(`files cannot be sent on ${to.platform} here`);
+      await platform.sendFile(to.tenant, to.user, list, comment);
+    },
+  };
+  const reports = new Reports({ settings, store, reader, own, outbox: shared.outbox, timers: shared.timers, reach, clock, files, log: (level, message, details) => log[level](details ?? {}, message) });
   return {
-    feature: metricsFeature({ own, connectors, briefings }),
+    feature: metricsFeature({ own, connectors, briefings, reports }),
     ingest: new MetricsIngest({ store, settings, clock }),
   };
 }

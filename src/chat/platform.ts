@@ -46,6 +46,17 @@ export interface ChatPlatform {
   whisper(tenant: string, conversation: string, user: string, message: Message): Promise<void>;
   /** Opens a form for a user in answer to an interaction (`trigger` is the platform's handle). */
   openForm(tenant: string, trigger: string, form: Form): Promise<void>;
+  /** Sends files privately to a user (their DM, a download, a file on disk); left out where a platform has none. */
+  sendFile?(tenant: string, user: string, files: readonly OutgoingFile[], comment: string): Promise<void>;
+  /** Shows a user their own at-a-glance page (Slack's App Home); left out where a platform has none. */
+  publishHome?(tenant: string, user: string, message: Message): Promise<void>;
+}
+
+/** A file for a person: an export's CSV. */
+export interface OutgoingFile {
+  name: string;
+  title: string;
+  content: string;
 }
 
 /** Finds the platform for a kind; the outbox delivers through it. */

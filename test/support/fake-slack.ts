@@ -46,7 +46,8 @@ export class FakeSlack {
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((done) => this.server?.listen(0, '127.0.0.1', done));
-    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}/api/`;
+    this.base = `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
+    return `${this.base}/api/`;
   }
 
   async stop(): Promise<void> {
@@ -91,9 +92,27 @@ export class FakeSlack {
     return `${s.slice(0, 10)}.${s.slice(10)}`;
   }
 
+  /** Bytes POSTed to upload URLs (files.getUploadURLExternal), by file id. */
+  readonly uploads = new Map<string, string>();
+  private base = '';
+  private files = 0;
+
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     const channel = String(args['channel'] ?? '');
     switch (method) {
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(args['users'] ?? '').slice(1)}` } };
+      case 'files.getUploadURLExternal': {
+        if (!Number(args['length'])) return { ok: false, error: 'missing_argument' };
+        this.files += 1;
+        const id = `F0FILE${this.files}`;
+        return { ok: true, upload_url: `${this.base}/upload/v1/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const files = (args['files'] as Array<{ id: string; title?: string }> | undefined) ?? [];
+        if (!/^[CGDZ][A-Z0-9]{8,}$/.test(String(args['channel_id'] ?? ''))) return { ok: false, error: 'invalid_arguments' };
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title, name: f.title })) };
+      }
       case 'apps.connections.open':
         return { ok: true, url: this.socketUrl };
       case 'auth.test':
@@ -140,6 +159,16 @@ export class FakeSlack {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
+    if ((req.url ?? '').startsWith('/upload/v1/')) {
+      // The upload URL: raw bytes in, "OK - <length>" out (as Slack's file servers answer).
+      const id = (req.url ?? '').split('/').at(-1) ?? '';
+      this.uploads.set(id, raw);
+      this.calls.push({ method: 'upload', args: { id, bytes: raw.length }, token: undefined, at: Date.now() });
+      for (const w of this.waiters.splice(0)) w();
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`OK - ${Buffer.byteLength(raw)}`);
+      return;
+    }
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
     const args: Record<string, unknown> = {};
     if ((req.headers['content-type'] ?? '').includes('json')) Object.assign(args, raw ? JSON.parse(raw) : {});

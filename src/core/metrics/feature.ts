@@ -6,12 +6,14 @@ import { InvalidTimerError, type Feature } from '../feature.js';
 import type { Briefings } from './briefings.js';
 import { SYNC_TIMER, type ConnectorSync } from './connector.js';
 import type { OwnRecords } from './own-records.js';
+import { EXPORT_TIMER, type Reports } from './reports.js';
 
 export interface MetricsFeatureDeps {
   own: OwnRecords;
   /** The helpdesk connectors configured (Zendesk). */
   connectors: readonly ConnectorSync[];
   briefings: Briefings;
+  reports: Reports;
 }
 
 /** How often upkeep recomputes Shiftlead's own numbers of yesterday and today. */
@@ -26,9 +28,15 @@ export function metricsFeature(deps: MetricsFeatureDeps): Feature {
         usage: '[id]  a briefing as it would be posted now, shown only to you',
         run: (actor, text) => deps.briefings.preview(actor, text),
       },
+      {
+        names: ['report'],
+        usage: '[export [from] [to]]  last week\'s report, only to you; export: CSV files (leads and managers)',
+        run: (actor, text) => deps.reports.command(actor, text),
+      },
     ],
-    schedules: [deps.briefings.kind()],
+    schedules: [deps.briefings.kind(), deps.reports.kind()],
     timers: [
+      { kind: EXPORT_TIMER, fire: (payload) => deps.reports.deliverExport(payload) },
       {
         kind: SYNC_TIMER,
         fire: async (payload) => {

@@ -108,6 +108,14 @@ function points(date: string, department: string, t: Tally): MetricPoint[] {
   return out;
 }
 
+/** The deadlines of a severity in a department under the configuration in force (a department may override). */
+export function slaOf(settings: Settings, department: string, severity: string): { acknowledgeWithin: number; resolveWithin: number } {
+  const config = settings.config;
+  const s = config.severities.find((x) => x.id === severity);
+  const override = config.departments.find((d) => d.id === department)?.sla[severity];
+  return { acknowledgeWithin: override?.acknowledgeWithin ?? s?.acknowledgeWithin ?? 3_600_000, resolveWithin: override?.resolveWithin ?? s?.resolveWithin ?? 86_400_000 };
+}
+
 /** How long computed numbers count as fresh; a briefing firing within it reuses them. */
 export const OWN_FRESH_MS = 60_000;
 const BACKFILL_DAYS = 14;
@@ -124,12 +132,7 @@ export interface OwnRecordsDeps {
 export class OwnRecords {
   constructor(private readonly deps: OwnRecordsDeps) {}
 
-  private sla = (department: string, severity: string) => {
-    const config = this.deps.settings.config;
-    const s = config.severities.find((x) => x.id === severity);
-    const override = config.departments.find((d) => d.id === department)?.sla[severity];
-    return { acknowledgeWithin: override?.acknowledgeWithin ?? s?.acknowledgeWithin ?? 3_600_000, resolveWithin: override?.resolveWithin ?? s?.resolveWithin ?? 86_400_000 };
-  };
+  private sla = (department: string, severity: string) => slaOf(this.deps.settings, department, severity);
 
   /** The records that can matter to days from `from` on: open ones, and any changed since. */
   private async candidates(from: Date): Promise<Escalation[]> {

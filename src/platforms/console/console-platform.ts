@@ -3,8 +3,10 @@
  * Redis and the buttons of printed messages are kept there, so that `press m4 ack` and
  * `press ESC-3 ack` still work after a restart. Times show in the reader's own time zone.
  */
-import type { Button, Form, Message } from '../../chat/message.js';
-import type { ChatPlatform, MessageRef } from '../../chat/platform.js';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { escapeText, type Button, type Form, type Message } from '../../chat/message.js';
+import type { ChatPlatform, MessageRef, OutgoingFile } from '../../chat/platform.js';
 import { CONSOLE_PACING } from '../rate-limits.js';
 import { buttonNames, renderMessage } from './render.js';
 
@@ -41,6 +43,8 @@ export interface ConsoleDeps {
   name(user: string): string;
   /** Person id → IANA time zone (undefined: the machine's). */
   zone(user: string): string | undefined;
+  /** Where files (exports) are written; default ./exports. */
+  fileDir?: string;
 }
 
 export class ConsolePlatform implements ChatPlatform {
@@ -102,6 +106,22 @@ export class ConsolePlatform implements ChatPlatform {
   async openForm(_tenant: string, _trigger: string, form: Form): Promise<void> {
     this.formOpener?.(form);
   }
+
+  /** A terminal's files are files: written under ./exports, their paths printed to the person. */
+  async sendFile(tenant: string, user: string, files: readonly OutgoingFile[], comment: string): Promise<void> {
+    const dir = resolve(this.deps.fileDir ?? 'exports');
+    await mkdir(dir, { recursive: true });
+    const paths: string[] = [];
+    for (const file of files) {
+      const path = join(dir, file.name);
+      await writeFile(path, file.content, 'utf8');
+      paths.push(path);
+    }
+    await this.dm(tenant, user, { text: comment, blocks: [{ type: 'section', text: comment }, ...paths.map((p) => ({ type: 'section' as const, text: `📎 ${escapeText(p)}` }))] });
+  }
+
+  /** The console has no Home tab: /home prints the page. */
+  async publishHome(): Promise<void> {}
 
   /** Shows a private answer right away (not through the outbox: it answers the person typing). */
   async reply(message: Message, heading = 'Shiftlead'): Promise<void> {

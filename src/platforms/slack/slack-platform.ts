@@ -1,7 +1,7 @@
 /** Slack as a `ChatPlatform`: Block Kit through the Web API, one bot token per tenant. */
-import { RejectedError, ChatError } from '../../chat/errors.js';
+import { RejectedError, ChatError, TransientChatError } from '../../chat/errors.js';
 import type { Form, Message } from '../../chat/message.js';
-import type { ChatPlatform, MessageRef } from '../../chat/platform.js';
+import type { ChatPlatform, MessageRef, OutgoingFile } from '../../chat/platform.js';
 import { SLACK_PACING } from '../rate-limits.js';
 import { renderMessage, type SlackMessage } from './blocks.js';
 import type { SlackTokens } from './tokens.js';
@@ -87,6 +87,39 @@ export class SlackPlatform implements ChatPlatform {
 
   async whisper(tenant: string, conversation: string, user: string, message: Message): Promise<void> {
     await this.send(tenant, 'chat.postEphemeral', { channel: conversation, user }, message);
+  }
+
+  /**
+   * Files into the user's DM with the bot: conversations.open for the DM's id (a user id is not a
+   * channel_id), then per file files.getUploadURLExternal and a POST of the bytes, then one
+   * files.completeUploadExternal that shares them all with the comment.
+   */
+  async sendFile(tenant: string, user: string, files: readonly OutgoingFile[], comment: string): Promise<void> {
+    const opened = await this.call<{ channel?: { id?: string } }>(tenant, 'conversations.open', { users: user });
+    const channel = opened.channel?.id;
+    if (!channel) throw new RejectedError('conversations.open returned no channel');
+    const uploaded: Array<{ id: string; title: string }> = [];
+    for (const file of files) {
+      const bytes = Buffer.from(file.content, 'utf8');
+      if (bytes.length === 0) throw new RejectedError(`${file.name} is empty; Slack takes no empty upload`);
+      const target = await this.call<{ upload_url?: string; file_id?: string }>(tenant, 'files.getUploadURLExternal', { filename: file.name, length: bytes.length });
+      if (!target.upload_url || !target.file_id) throw new RejectedError('files.getUploadURLExternal returned no upload URL');
+      let res: Response;
+      try {
+        res = await fetch(target.upload_url, { method: 'POST', headers: { 'content-type': 'text/csv; charset=utf-8' }, body: bytes, signal: AbortSignal.timeout(30_000) });
+      } catch (error) {
+        throw new TransientChatError('uploading a file to Slack failed', { cause: error });
+      }
+      if (res.status !== 200) throw new TransientChatError(`Slack answered ${res.status} to a file upload`);
+      uploaded.push({ id: target.file_id, title: file.title });
+    }
+    await this.call(tenant, 'files.completeUploadExternal', { files: uploaded, channel_id: channel, initial_comment: comment });
+  }
+
+  /** The App Home tab: views.publish of the page (native charts are for messages only; Home gets them as text). */
+  async publishHome(tenant: string, user: string, message: Message): Promise<void> {
+    const view = { type: 'home', callback_id: 'shiftlead_home', blocks: renderMessage(message, { surface: 'home' }).blocks.slice(0, 100) };
+    await this.call(tenant, 'views.publish', { user_id: user, view });
   }
 
   async openForm(tenant: string, trigger: string, form: Form, metadata: ModalMetadata = {}): Promise<void> {

@@ -12,6 +12,7 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type ConversationReference,
+  type FileConsentCardResponse,
   type MessagingExtensionAction,
   type MessagingExtensionActionResponse,
   type TaskModuleRequest,
@@ -21,6 +22,7 @@ import { Form, type FormValues, type Message } from '../../chat/message.js';
 import { isStoreDown, STORE_DOWN } from '../../core/escalations/service.js';
 import { UnknownInteractionError, type Actor, type Answer, type Interactions, type SourceMessage } from '../../core/interactions.js';
 import type { Logger } from '../../log.js';
+import type { RedisExportStore } from '../../store/exports.js';
 import { ADAPTIVE_CARD, CARD_VERSION, cardActivity, formCard, renderCard } from './cards.js';
 import { htmlToText } from './html-text.js';
 import { baseConversation, type Member, type TeamsReferences } from './references.js';
@@ -57,6 +59,8 @@ function withForm(card: ReturnType<typeof formCard>, form: Form) {
 export interface TeamsBotDeps {
   interactions: Interactions;
   references: TeamsReferences;
+  /** Export files waiting for the person to accept them (file consent). */
+  exports?: RedisExportStore;
   log: Logger;
   /** Told the tenant of every activity (the organization's Microsoft 365 tenant). */
   onTenant?: (tenant: string) => void;
@@ -244,6 +248,35 @@ export class ShiftleadTeamsBot extends TeamsActivityHandler {
 
   protected override async handleTeamsMessagingExtensionSubmitAction(ctx: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
     return (await this.submit(ctx, action.data as Record<string, unknown> | undefined)) ?? {};
+  }
+
+  /**
+   * The person accepted an export's file consent card: upload the file to the OneDrive location
+   * Teams gave (one PUT with Content-Range; the URL is pre-authorised), then show it as a file card.
+   */
+  protected override async handleTeamsFileConsentAccept(ctx: TurnContext, response: FileConsentCardResponse): Promise<void> {
+    const context = (response.context ?? {}) as { exportId?: string; name?: string };
+    const file = context.exportId && context.name ? await this.deps.exports?.file(context.exportId, context.name) : undefined;
+    const upload = response.uploadInfo;
+    if (!file || !upload?.uploadUrl) {
+      await this.reply(ctx, say('That export is no longer kept (exports wait a day). Ask for a new one with **report export**.'));
+      return;
+    }
+    const bytes = Buffer.from(file.content, 'utf8');
+    const put = await fetch(upload.uploadUrl, { method: 'PUT', headers: { 'content-type': 'text/csv', 'content-range': `bytes 0-${bytes.length - 1}/${bytes.length}` }, body: bytes, signal: AbortSignal.timeout(4_000) });
+    if (!put.ok) {
+      this.deps.log.warn({ status: put.status }, 'uploading an export to OneDrive failed');
+      await this.reply(ctx, say(`Teams did not take the file (${put.status}); ask for the export again.`));
+      return;
+    }
+    await ctx.sendActivity({
+      type: 'message',
+      attachments: [{ contentType: 'application/vnd.microsoft.teams.card.file.info', contentUrl: upload.contentUrl, name: upload.name ?? file.name, content: { uniqueId: upload.uniqueId, fileType: upload.fileType ?? 'csv' } }],
+    });
+  }
+
+  protected override async handleTeamsFileConsentDecline(ctx: TurnContext): Promise<void> {
+    await this.reply(ctx, say('OK, the export was not saved. Ask again with **report export** whenever you like.'));
   }
 
   protected override async onAdaptiveCardInvoke(ctx: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {

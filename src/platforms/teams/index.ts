@@ -7,8 +7,10 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilde
 import type { Redis } from 'ioredis';
 import type { Env } from '../../config/env.js';
 import type { Interactions } from '../../core/interactions.js';
+import { mountDownloads } from '../../http/downloads.js';
 import type { HttpServer } from '../../http/server.js';
 import type { Logger } from '../../log.js';
+import { RedisExportStore } from '../../store/exports.js';
 import { ShiftleadTeamsBot } from './bot.js';
 import { mountTeams } from './http.js';
 import { TeamsReferences } from './references.js';
@@ -35,12 +37,15 @@ export function createTeams(deps: { env: Env; redis: Redis; prefix: string; inte
     throw error;
   };
   const references = new TeamsReferences(deps.redis, deps.prefix);
-  const platform = new TeamsPlatform(adapter, appId, references);
+  const exports = new RedisExportStore(deps.redis, deps.prefix);
+  const platform = new TeamsPlatform(adapter, appId, references, { store: exports, publicUrl: env.PUBLIC_URL });
   return {
     platform,
     startWeb(http) {
       if (!appId) log.warn('MicrosoftAppId is empty: /api/messages accepts unauthenticated requests from local tools only (a loopback serviceUrl, e.g. the Microsoft 365 Agents Playground)');
-      mountTeams(http, { adapter, bot: new ShiftleadTeamsBot({ interactions: deps.interactions, references, log, privately: (tenant, user, message) => platform.dm(tenant, user, message), ...(deps.onTenant ? { onTenant: deps.onTenant } : {}) }), log, anonymous: !appId });
+      mountTeams(http, { adapter, bot: new ShiftleadTeamsBot({ interactions: deps.interactions, references, exports, log, privately: (tenant, user, message) => platform.dm(tenant, user, message), ...(deps.onTenant ? { onTenant: deps.onTenant } : {}) }), log, anonymous: !appId });
+      // Export downloads: the signed links Teams users get when PUBLIC_URL is set.
+      if (env.PUBLIC_URL) mountDownloads(http, exports);
     },
   };
 }

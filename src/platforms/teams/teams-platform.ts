@@ -5,8 +5,9 @@
  */
 import type { CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
 import { BlockedError, ConversationNotFoundError, RejectedError } from '../../chat/errors.js';
-import type { Form, Message } from '../../chat/message.js';
-import type { ChatPlatform, MessageRef } from '../../chat/platform.js';
+import { link, type Form, type Message } from '../../chat/message.js';
+import type { ChatPlatform, MessageRef, OutgoingFile } from '../../chat/platform.js';
+import type { RedisExportStore } from '../../store/exports.js';
 import { TEAMS_PACING } from '../rate-limits.js';
 import { cardActivity } from './cards.js';
 import { translateTeamsError } from './errors.js';
@@ -18,6 +19,7 @@ interface ConversationsClient {
 }
 
 const CHANNEL = /^19:[^;]+@thread\.(tacv2|skype)$/;
+const FILE_CONSENT = 'application/vnd.microsoft.teams.card.file.consent';
 
 /** The Microsoft 365 tenant id inside a Shiftlead tenant id. */
 export function microsoftTenant(tenant: string): string {
@@ -32,6 +34,8 @@ export class TeamsPlatform implements ChatPlatform {
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
     readonly references: TeamsReferences,
+    /** Export files, and this server's public address for download links (else file consent cards). */
+    private readonly files?: { store: RedisExportStore; publicUrl?: string | undefined },
   ) {}
 
   private async serviceUrl(tenant: string, scope?: string): Promise<string> {
@@ -133,12 +137,22 @@ export class TeamsPlatform implements ChatPlatform {
   }
 
   async dm(tenant: string, user: string, message: Message): Promise<MessageRef> {
+    return this.dmActivity(tenant, user, cardActivity(message));
+  }
+
+  /** Sends an activity in the 1:1 chat with a user, starting the chat when there is none yet. */
+  private async dmActivity(tenant: string, user: string, activity: Record<string, unknown>): Promise<MessageRef> {
     const scope = `user:${user.toLowerCase()}`;
     await this.alive(tenant, scope);
     const stored = await this.references.get(tenant, scope);
     if (stored?.ref.conversation) {
       const ref = stored.ref;
-      const id = await this.guarded(tenant, scope, 'DM', () => this.send(tenant, ref, message));
+      let id = '';
+      await this.guarded(tenant, scope, 'DM', () =>
+        this.adapter.continueConversationAsync(this.appId, ref, async (ctx: TurnContext) => {
+          id = (await ctx.sendActivity(activity))?.id ?? '';
+        }),
+      );
       return { conversation: ref.conversation?.id ?? '', id };
     }
     const member = await this.references.member(tenant, user);
@@ -157,12 +171,36 @@ export class TeamsPlatform implements ChatPlatform {
         { isGroup: false, bot, members: [{ id: member.id, name: member.name ?? '' }], tenantId, channelData: { tenant: { id: tenantId } } },
         async (ctx) => {
           conversation = ctx.activity.conversation.id;
-          id = (await ctx.sendActivity(cardActivity(message)))?.id ?? '';
+          id = (await ctx.sendActivity(activity))?.id ?? '';
         },
       ),
     );
     await this.references.save(tenant, { [scope]: this.reference(tenant, conversation, serviceUrl, 'personal') }, {}, undefined);
     return { conversation, id };
+  }
+
+  /**
+   * Files for a user: with PUBLIC_URL, signed download links (valid a day) in a DM; otherwise a
+   * file consent card per file in the 1:1 chat (Teams' bot file API works there only): accepting
+   * it makes the bot upload the file to the person's OneDrive (ShiftleadTeamsBot).
+   */
+  async sendFile(tenant: string, user: string, files: readonly OutgoingFile[], comment: string): Promise<void> {
+    if (!this.files) throw new RejectedError('this Teams setup has no file store');
+    const { store, publicUrl } = this.files;
+    const id = await store.save(files);
+    if (publicUrl) {
+      const links = await Promise.all(files.map(async (f) => link(f.title, await store.link(publicUrl, id, f.name))));
+      await this.dm(tenant, user, { text: comment, blocks: [{ type: 'section', text: comment }, { type: 'section', text: links.map((l) => `📎 ${l}`).join('\n') }, { type: 'context', text: 'The links work for 24 hours, for you only: do not forward them.' }] });
+      return;
+    }
+    for (const file of files) {
+      const context = { exportId: id, name: file.name };
+      await this.dmActivity(tenant, user, {
+        type: 'message',
+        summary: comment,
+        attachments: [{ contentType: FILE_CONSENT, name: file.name, content: { description: `${file.title} (Shiftlead export)`, sizeInBytes: Buffer.byteLength(file.content, 'utf8'), acceptContext: context, declineContext: context } }],
+      });
+    }
   }
 
   /** Teams has no ephemeral messages for bots in channels: a private word is a DM. */

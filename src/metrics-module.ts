@@ -10,6 +10,7 @@ import { Briefings } from './core/metrics/briefings.js';
 import { ConnectorSync } from './core/metrics/connector.js';
 import { metricsFeature } from './core/metrics/feature.js';
 import { MetricsIngest } from './core/metrics/ingest.js';
+import { Home } from './core/metrics/home.js';
 import { OwnRecords } from './core/metrics/own-records.js';
 import { Reports, type FileDrop } from './core/metrics/reports.js';
 import type { Outbox, Timers } from './core/ports.js';
@@ -18,6 +19,7 @@ import type { ModuleInfra } from './modules.js';
 import { RedisBriefingNotices } from './store/briefing-notices.js';
 import { RedisConnectorStore } from './store/connector-store.js';
 import { RedisEscalationReader } from './store/escalation-reader.js';
+import { RedisHomeViewers } from './store/home.js';
 import { RedisMetricStore } from './store/metrics.js';
 
 /** What the metrics feature offers the HTTP server and the platforms. */
@@ -65,8 +67,19 @@ export function buildMetrics(infra: ModuleInfra, shared: { outbox: Outbox; timer
     },
   };
   const reports = new Reports({ settings, store, reader, own, outbox: shared.outbox, timers: shared.timers, reach, clock, files, log: (level, message, details) => log[level](details ?? {}, message) });
+  const home = new Home({
+    settings,
+    store,
+    reader,
+    clock,
+    timers: shared.timers,
+    viewers: new RedisHomeViewers(redis, prefix),
+    sections: () => shared.features.home,
+    publish: async (viewer, page) => infra.platforms(viewer.platform)?.publishHome?.(viewer.tenant, viewer.user, page),
+    log: (level, message, details) => log[level](details ?? {}, message),
+  });
   return {
-    feature: metricsFeature({ own, connectors, briefings, reports }),
+    feature: metricsFeature({ own, connectors, briefings, reports, home }),
     ingest: new MetricsIngest({ store, settings, clock }),
   };
 }

@@ -5,6 +5,7 @@
 import { InvalidTimerError, type Feature } from '../feature.js';
 import type { Briefings } from './briefings.js';
 import { SYNC_TIMER, type ConnectorSync } from './connector.js';
+import { HOME_TIMER, type Home } from './home.js';
 import type { OwnRecords } from './own-records.js';
 import { EXPORT_TIMER, type Reports } from './reports.js';
 
@@ -14,6 +15,7 @@ export interface MetricsFeatureDeps {
   connectors: readonly ConnectorSync[];
   briefings: Briefings;
   reports: Reports;
+  home: Home;
 }
 
 /** How often upkeep recomputes Shiftlead's own numbers of yesterday and today. */
@@ -33,9 +35,16 @@ export function metricsFeature(deps: MetricsFeatureDeps): Feature {
         usage: '[export [from] [to]]  last week\'s report, only to you; export: CSV files (leads and managers)',
         run: (actor, text) => deps.reports.command(actor, text),
       },
+      {
+        names: ['home'],
+        usage: 'your page at a glance: numbers, your open escalations, what waits for you',
+        run: (actor) => deps.home.command(actor),
+      },
     ],
+    actions: [{ prefix: 'home.', run: (actor, actionId) => deps.home.action(actor, actionId) }],
     schedules: [deps.briefings.kind(), deps.reports.kind()],
     timers: [
+      { kind: HOME_TIMER, fire: (payload) => deps.home.publish(payload) },
       { kind: EXPORT_TIMER, fire: (payload) => deps.reports.deliverExport(payload) },
       {
         kind: SYNC_TIMER,
@@ -51,6 +60,7 @@ export function metricsFeature(deps: MetricsFeatureDeps): Feature {
       for (const sync of deps.connectors) await sync.ensureRunning();
       await deps.own.ensureFresh(OWN_UPKEEP_MS);
       await deps.briefings.noticeUndeliverable();
+      await deps.home.refreshAll();
     },
   };
 }

@@ -7,10 +7,9 @@ import type { Message } from '../../chat/message.js';
 import { truncate } from '../../chat/truncate.js';
 import type { EscalationRules } from '../../core/escalations/rules.js';
 import type { EscalationService } from '../../core/escalations/service.js';
-import type { Actor } from '../../core/interactions.js';
+import type { Actor, Interactions } from '../../core/interactions.js';
 import type { Queues } from '../../jobs/queues.js';
 import type { Logger } from '../../log.js';
-import { renderMessage } from './blocks.js';
 import type { SlackPlatform } from './slack-platform.js';
 import { tenantOfBody } from './tenant.js';
 
@@ -41,6 +40,7 @@ export interface SlackEventDeps {
   platform: SlackPlatform;
   escalations: EscalationService;
   rules: () => EscalationRules;
+  interactions: Interactions;
   log: Logger;
 }
 
@@ -84,23 +84,11 @@ export function createSlackEventProcessor(deps: SlackEventDeps) {
     }
   }
 
+  /** The App Home was opened: the Home feature publishes the page (coalesced, and only when it changed). */
   async function home(tenant: string, event: Record<string, unknown>): Promise<void> {
     const user = event['user'] as string | undefined;
     if (event['tab'] !== 'home' || !user) return;
-    const { reply } = await escalations.list({ platform: 'slack', tenant, user }, 'mine');
-    const intro: Message = {
-      text: 'Shiftlead',
-      blocks: [
-        { type: 'header', text: 'Shiftlead' },
-        { type: 'section', text: 'Escalations, shift handoffs and the morning briefing for your support team. Use **/escalate** anywhere, or the button below.' },
-        { type: 'actions', buttons: [{ actionId: 'escalation.new', label: 'Escalate…', value: 'new', style: 'primary' }] },
-        { type: 'divider' },
-        ...(reply?.blocks ?? []),
-      ],
-      ...(reply?.people ? { people: reply.people } : {}),
-    };
-    const view = { type: 'home', blocks: renderMessage(intro).blocks.slice(0, 100) };
-    await platform.call(tenant, 'views.publish', { user_id: user, view });
+    await deps.interactions.action({ platform: 'slack', tenant, user }, 'home.opened', '');
   }
 
   return async function processSlackEvent(tenant: string, kind: string, body: Record<string, unknown>): Promise<void> {

@@ -57,7 +57,7 @@ export function createSlack(deps: SlackDeps): Slack {
 
   return {
     platform,
-    processEvent: createSlackEventProcessor({ platform, escalations: deps.escalations, rules: deps.rules, log }),
+    processEvent: createSlackEventProcessor({ platform, escalations: deps.escalations, rules: deps.rules, interactions: deps.interactions, log }),
     async verify() {
       if (!(tokens instanceof SingleWorkspaceTokens)) return [];
       const problem = await tokens.verify(TOKEN_CHECK_MS, (why) => log.warn(`could not check SLACK_BOT_TOKEN with Slack (${why}); starting anyway, it is checked again on first use`));

@@ -60,23 +60,61 @@ export function briefingKey(id: string, date: string, platform: PlatformKind): s
   return `brf-${id}-${compact(date)}-${platform}`;
 }
 
+/** Inputs many briefings of one minute share (the same days, the same open escalations) are read once per this long. */
+const SHARED_MS = 10_000;
+
 export class Briefings {
-  constructor(private readonly deps: BriefingsDeps) {}
+  private readonly shared = new Map<string, { until: number; value: Promise<unknown> }>();
+  /** The briefings in force by id (rebuilt after a reload). */
+  private readonly byId: () => Map<string, BriefingConfig>;
+
+  constructor(private readonly deps: BriefingsDeps) {
+    this.byId = deps.settings.derive((s) => new Map(s.config.briefings.map((b) => [b.id, b])));
+  }
+
+  /** Reads an input once for every briefing that needs it within SHARED_MS (10,000 briefings due in one minute read it once). */
+  private once<T>(key: string, now: number, read: () => Promise<T>): Promise<T> {
+    for (const [k, v] of this.shared) if (v.until <= now) this.shared.delete(k);
+    const hit = this.shared.get(key);
+    if (hit) return hit.value as Promise<T>;
+    const value = read();
+    this.shared.set(key, { until: now + SHARED_MS, value });
+    // A failed read is not kept.
+    value.catch(() => this.shared.delete(key));
+    return value;
+  }
 
   private briefing(id: string): BriefingConfig | undefined {
-    return this.deps.settings.config.briefings.find((b) => b.id === id);
+    return this.byId().get(id);
   }
 
   private departmentName = (id: string): string => (id === TEAM ? this.deps.settings.config.organization.name : (this.deps.settings.config.departments.find((d) => d.id === id)?.name ?? id));
 
   /** Everything a briefing shows, for the day before `postedOn`. */
   async data(b: BriefingConfig, postedOn: string, now: Date): Promise<BriefingData> {
+    const t = this.deps.clock.now().getTime();
+    // Briefings of one minute over the same departments share their numbers: computed once.
+    const shared = await this.once(`data|${(b.departments ?? []).join(',')}|${postedOn}`, t, () => this.numbers(b.departments, postedOn, now, t));
+    const context: BriefingContext = { briefingId: b.id, departments: b.departments, date: shared.date, postedOn, zone: b.timezone, now };
+    const attention = [...shared.attention];
+    for (const section of this.deps.sections()) {
+      try {
+        attention.push(...(await section.lines(context)));
+      } catch (error) {
+        this.deps.log('warn', `the ${section.name} lines of a briefing failed; it goes out without them`, { err: error, briefing: b.id });
+      }
+    }
+    return { id: b.id, postedOn, date: shared.date, zone: b.timezone, parts: shared.parts, charts: shared.charts, attention };
+  }
+
+  /** The numbers, charts and escalations of some departments (undefined: the team) for the day before `postedOn`. */
+  private async numbers(scope: readonly string[] | undefined, postedOn: string, now: Date, t: number): Promise<Pick<BriefingData, 'date' | 'parts' | 'charts' | 'attention'>> {
     const { settings, store } = this.deps;
     const targets = settings.config.targets;
     const date = addDays(postedOn, -1);
     const days = window(date);
-    await this.deps.own.ensureFresh(undefined, 'own-briefing');
-    const departments = b.departments ?? [TEAM];
+    await this.once('own', t, () => this.deps.own.ensureFresh(undefined, 'own-briefing'));
+    const departments = scope ?? [TEAM];
     const points = await store.read(departments, days);
     const scopes: ChartScope[] = departments.map((d) => ({ name: this.departmentName(d), values: new ScopeValues(points.filter((p) => p.department === d)) }));
     const anyHas = (metric: string) => scopes.some((s) => s.values.has(metric, days));
@@ -93,16 +131,8 @@ export class Briefings {
       trendChart({ metric: csat, title: `${csat === 'csat' ? 'CSAT' : 'CSAT (good)'}, last ${days.length} days`, scopes, days, target: targets[csat] }),
       trendChart({ metric: 'firstResponseMinutes', title: `First response, last ${days.length} days`, scopes, days, target: targets.firstResponseMinutes }),
     ];
-    const context: BriefingContext = { briefingId: b.id, departments: b.departments, date, postedOn, zone: b.timezone, now };
-    const attention = attentionLines(await openEscalations(this.deps.reader, b.departments), now, this.departmentName);
-    for (const section of this.deps.sections()) {
-      try {
-        attention.push(...(await section.lines(context)));
-      } catch (error) {
-        this.deps.log('warn', `the ${section.name} lines of a briefing failed; it goes out without them`, { err: error, briefing: b.id });
-      }
-    }
-    return { id: b.id, postedOn, date, zone: b.timezone, parts, charts, attention };
+    const open = (await this.once('open', t, () => openEscalations(this.deps.reader, undefined))).filter((e) => !scope || scope.includes(e.department));
+    return { date, parts, charts, attention: attentionLines(open, now, this.departmentName) };
   }
 
   /** The schedule kind the engine plans and fires. */

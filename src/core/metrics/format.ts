@@ -37,7 +37,15 @@ export function formatDelta(metric: string, delta: number): string {
   return `${delta > 0 ? '▲' : '▼'} ${shown}`;
 }
 
+const labels = new Map<string, string>();
+
 /** A local date as a short label: `Mon 23 Nov` (a chart category; at most 10 characters). */
 export function dayLabel(date: string): string {
-  return DateTime.fromISO(date, { zone: 'UTC' }).setLocale('en-GB').toFormat('ccc d LLL');
+  let label = labels.get(date);
+  if (label === undefined) {
+    if (labels.size > 5_000) labels.clear();
+    label = DateTime.fromISO(date, { zone: 'UTC' }).setLocale('en-GB').toFormat('ccc d LLL');
+    labels.set(date, label);
+  }
+  return label;
 }

@@ -31,9 +31,18 @@ export interface KpiValue {
 export const WINDOW_DAYS = 14;
 const AVERAGE_DAYS = 7;
 
-/** The local dates from `days` days before `date` up to `date`, oldest first. */
-export function window(date: string, days = WINDOW_DAYS): string[] {
-  return Array.from({ length: days }, (_, i) => addDays(date, i - days + 1));
+const windows = new Map<string, readonly string[]>();
+
+/** The local dates from `days` days before `date` up to `date`, oldest first (remembered: briefings ask for the same ones all the time). */
+export function window(date: string, days = WINDOW_DAYS): readonly string[] {
+  const key = `${date}|${days}`;
+  let out = windows.get(key);
+  if (!out) {
+    if (windows.size > 1_000) windows.clear();
+    out = Object.freeze(Array.from({ length: days }, (_, i) => addDays(date, i - days + 1)));
+    windows.set(key, out);
+  }
+  return out;
 }
 
 /** One department's (or the team's) values, by metric, source and date. */

@@ -51,9 +51,11 @@ describe('Teams app package', () => {
     // Teams shows at most 10 commands per list (one list per scope): the 1:1 chat's, and the channels'.
     const lists = Object.fromEntries(bot?.commandLists.map((l) => [l.scopes.join('+'), l.commands.map((c) => c.title)]) ?? []);
     expect(lists).toEqual({
-      personal: ['escalate', 'escalate note', 'escalate show', 'escalations', 'escalations resolved', 'shift', 'handoff', 'pulse', 'help'],
+      personal: ['escalate', 'escalate note', 'escalate show', 'escalations', 'escalations resolved', 'shift', 'handoff', 'pulse', 'home', 'help'],
       'team+groupChat': ['escalate', 'escalate note', 'escalate show', 'escalations', 'escalations resolved', 'shift', 'handoff', 'poll', 'csat', 'help'],
     });
+    // Exports come as files in the personal chat (file consent); the bot API needs supportsFiles.
+    expect((bot as { supportsFiles?: boolean } | undefined)?.supportsFiles).toBe(true);
     for (const list of bot?.commandLists ?? []) {
       expect(list.commands.length).toBeLessThanOrEqual(10);
       for (const c of list.commands as Array<{ title: string; description: string }>) expect([c.title.length <= 32, c.description.length <= 128]).toEqual([true, true]);

@@ -7,11 +7,13 @@ export const BOT_SCOPES = [
   'chat:write.public', // post in department channels without being invited first
   'commands', // the slash commands (SLASH_COMMANDS) and the shortcuts
   'reactions:read', // reaction_added, and reactions.get to read the reacted message
+  'files:write', // /report export: files.getUploadURLExternal and files.completeUploadExternal into the person's DM
+  'im:write', // conversations.open: the DM's channel id that completeUploadExternal needs (a user id is refused)
 ] as const;
 
 export const BOT_EVENTS = ['app_home_opened', 'app_uninstalled', 'reaction_added', 'tokens_revoked'] as const;
 
-export const SLASH_COMMANDS = ['/escalate', '/escalations', '/shift', '/handoff', '/shiftlead', '/poll', '/csat', '/pulse'] as const;
+export const SLASH_COMMANDS = ['/escalate', '/escalations', '/shift', '/handoff', '/shiftlead', '/poll', '/csat', '/pulse', '/briefing', '/report'] as const;
 
 /** Shortcut callback ids. */
 export const SHORTCUTS = { escalateMessage: 'escalate_message', newEscalation: 'new_escalation' } as const;

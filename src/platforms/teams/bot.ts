@@ -305,7 +305,7 @@ function help(interactions: Interactions): Message {
 }
 
 function welcome(): Message {
-  const text = 'Hi, I’m Shiftlead. I record escalations and keep after them until someone acknowledges. Send **escalate** and a summary to raise one, **escalations** to see what is open, **help** for more.';
+  const text = 'Hi, I’m Shiftlead. I record escalations and keep after them until someone acknowledges. Send **escalate** and a summary to raise one, **escalations** to see what is open, **home** for your page at a glance, **help** for more.';
   return { text, blocks: [{ type: 'section', text }] };
 }
 

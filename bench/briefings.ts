@@ -83,7 +83,7 @@ async function round(url: string): Promise<{ seconds: number; raw: number; rss: 
   const queues = new Queues(queueRedis, prefix);
   const metrics = createMetrics();
   const reach = new Reach({ settings, tenants: { tenant: async (p) => (p === 'slack' ? TENANT : undefined) }, platforms: () => ['slack'] });
-  const { features } = buildModules({ redis, prefix, queues, clock, settings, reach, log: silentLogger, env: parseEnv({}), metrics, platforms: () => undefined });
+  const { features } = buildModules({ redis, prefix, queues, clock, settings, reach, log: silentLogger, env: parseEnv({}), metrics, platforms: () => undefined, replan: async () => undefined, reloadConfig: async () => ({ ok: false, problems: ['the bench reloads nothing'] }) });
   const engine = new ScheduleEngine({ queues, redis, prefix, features, clock, metrics, log: silentLogger, stamp: () => configStamp({ bench: prefix }, 1) });
 
   // Fourteen days of numbers for the team and each department, and 300 open escalations.

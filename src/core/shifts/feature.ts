@@ -4,6 +4,7 @@ import type { Feature } from '../feature.js';
 import type { Answer } from '../interactions.js';
 import { addDays, localDate } from '../schedule/local-time.js';
 import type { ShiftContext } from './context.js';
+import { shiftGlance } from './glance.js';
 import { HandoffService } from './handoffs.js';
 import { ACK_HANDOFF, answers, HANDOFF_FORM_ID, handoffForm, TAKE_COVER } from './messages.js';
 import { ShiftReminders } from './reminders.js';
@@ -48,6 +49,8 @@ export function shiftsFeature(ctx: ShiftContext): Feature {
     forms: [{ prefix: 'handoff.', submit: (actor, _formId, values, state) => handoffs.submit(actor, values, state) }],
     timers: [handoffs.timer()],
     schedules: reminders.kinds(),
+    // Who is on shift and a handoff waiting, in briefings and on each person's Home page.
+    ...shiftGlance(ctx),
     // Overrides of occurrences two weeks gone are of no further use.
     upkeep: async () => void (await ctx.deps.store.forgetOverridesBefore(addDays(localDate(ctx.now(), 'UTC'), -14))),
   };

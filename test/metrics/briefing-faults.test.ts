@@ -110,11 +110,15 @@ describe('briefing faults', () => {
     const redis = newRedis();
     await redis.zadd(globalKeys(prefix).seenTenants('slack'), Date.now(), 'slack-T0TEST');
     redis.disconnect();
-    // Due 20 seconds after the processes' clocks start (they start together, well within that).
+    // A web process (no workers) plans the briefing three seconds ahead; then three worker
+    // processes start, sharing its clock, and race for it however long they take to start.
     const due = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 60_000);
-    const offset = due.getTime() - 20_000 - Date.now();
+    const offset = due.getTime() - 3_000 - Date.now();
+    const web = await startTestApp({ role: 'web', prefix, config: parseTeamConfig(yamlAt(due)), clock: { now: () => new Date(Date.now() + offset) } });
+    cleanups.push(() => web.close());
+    await web.schedules.reconcile();
     const children: ChildProcess[] = await Promise.all(
-      [0, 1, 2].map(() => runTs('test/support/briefing-worker-child.ts', { REDIS_URL: redisUrl(), PREFIX: prefix, RECORDER_URL: url, CONFIG_YAML: yamlAt(due), CLOCK_OFFSET_MS: String(offset) }, 'ready')),
+      [0, 1, 2].map(() => runTs('test/support/shift-worker-child.ts', { REDIS_URL: redisUrl(), PREFIX: prefix, RECORDER_URL: url, CONFIG_YAML: yamlAt(due), CLOCK_OFFSET_MS: String(offset) }, 'ready')),
     );
     cleanups.push(async () => {
       for (const child of children) {
@@ -126,7 +130,7 @@ describe('briefing faults', () => {
     await new Promise((r) => setTimeout(r, 2_000));
     const posts = recorder.requests.filter((r) => r.path === '/post');
     expect(posts.map((r) => (r.json as { conversation: string }).conversation)).toEqual(['C0SUPPORT']);
-    expect(new Set(recorder.requests.map((r) => (r.json as { pid: number }).pid)).size).toBe(1);
+    expect(new Set(posts.map((r) => (r.json as { pid: number }).pid)).size).toBe(1);
   }, 90_000);
 
   it('a channel the bot cannot post in: logged, counted, the managers told once; the other briefing still goes out', async () => {

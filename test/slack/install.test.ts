@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { RedisInstallationStore } from '../../src/platforms/slack/installation-store.js';
+import { BOT_SCOPES } from '../../src/platforms/slack/scopes.js';
 import { InstallationTokens } from '../../src/platforms/slack/tokens.js';
 import { SlackClients } from '../../src/platforms/slack/web.js';
 import { FakeSlack } from '../support/fake-slack.js';
@@ -19,7 +20,7 @@ async function install(h: SlackHarness): Promise<Response> {
   expect(authorize).toBeDefined();
   const url = new URL(authorize as string);
   expect(url.searchParams.get('client_id')).toBe('123.456');
-  expect(url.searchParams.get('scope')).toBe('chat:write,chat:write.public,commands,reactions:read');
+  expect(url.searchParams.get('scope')).toBe(BOT_SCOPES.join(','));
   const cookie = page.headers.get('set-cookie')?.split(';')[0] ?? '';
   return fetch(`${h.base}/slack/oauth_redirect?code=temp-code&state=${encodeURIComponent(url.searchParams.get('state') ?? '')}`, { headers: { cookie }, redirect: 'manual' });
 }

@@ -1,11 +1,12 @@
 /**
  * A Shiftlead worker process for the schedule tests: the real app in the `worker` role with the
- * shift test roster, its clock at CLOCK_OFFSET_MS from real time (shared by every child of a test),
- * delivering to a Recorder over HTTP as "slack".
- * Env: REDIS_URL, PREFIX, RECORDER_URL, CLOCK_OFFSET_MS.
+ * shift test roster (or the configuration in CONFIG_YAML), its clock at CLOCK_OFFSET_MS from real
+ * time (shared by every child of a test), delivering to a Recorder over HTTP as "slack".
+ * Env: REDIS_URL, PREFIX, RECORDER_URL, CLOCK_OFFSET_MS, CONFIG_YAML (optional).
  */
 import { startApp } from '../../src/app.js';
 import { parseEnv } from '../../src/config/env.js';
+import { parseTeamConfig } from '../../src/config/team-config.js';
 import { silentLogger } from '../../src/log.js';
 import { HttpTestPlatform } from './http-platform.js';
 import { shiftConfig } from './shift-config.js';
@@ -14,7 +15,7 @@ const env = process.env;
 const offset = Number(env['CLOCK_OFFSET_MS'] ?? 0);
 const app = await startApp({
   env: parseEnv({}),
-  config: shiftConfig(),
+  config: env['CONFIG_YAML'] ? parseTeamConfig(env['CONFIG_YAML']) : shiftConfig(),
   redisUrl: env['REDIS_URL'] as string,
   log: silentLogger,
   role: 'worker',

@@ -38,6 +38,7 @@ import { renderCard } from '../src/platforms/teams/cards.js';
 import { RedisEscalationStore } from '../src/store/escalations.js';
 import { ensureRedis } from '../src/store/local-redis.js';
 import { RedisMetricStore } from '../src/store/metrics.js';
+import { RedisTenantDirectory } from '../src/store/tenants.js';
 import { connectRedis } from '../src/store/redis.js';
 import { EXAMPLE_YAML } from '../test/support/configs.js';
 import { draft } from '../test/support/records.js';
@@ -82,7 +83,10 @@ async function round(url: string): Promise<{ seconds: number; raw: number; rss: 
   const settings = new Settings(config(due));
   const queues = new Queues(queueRedis, prefix);
   const metrics = createMetrics();
-  const reach = new Reach({ settings, tenants: { tenant: async (p) => (p === 'slack' ? TENANT : undefined) }, platforms: () => ['slack'] });
+  // Where the channels are, as the app finds them: the workspace Shiftlead has seen, read from Redis.
+  const tenants = new RedisTenantDirectory(redis, prefix);
+  await tenants.seen('slack', TENANT);
+  const reach = new Reach({ settings, tenants, platforms: () => ['slack'] });
   const { features } = buildModules({ redis, prefix, queues, clock, settings, reach, log: silentLogger, env: parseEnv({}), metrics, platforms: () => undefined, replan: async () => undefined, reloadConfig: async () => ({ ok: false, problems: ['the bench reloads nothing'] }) });
   const engine = new ScheduleEngine({ queues, redis, prefix, features, clock, metrics, log: silentLogger, stamp: () => configStamp({ bench: prefix }, 1) });
 

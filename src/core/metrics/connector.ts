@@ -25,13 +25,15 @@ export interface Fact {
   value: number;
   /** The department it counts for; the whole team when left out. */
   department?: string;
+  /** How much it weighs in a `weighted` aggregate (the responses a poll's average is made of). */
+  weight?: number;
 }
 
 /** How the facts of a set become one metric value per date. */
 export interface Aggregate {
   set: string;
   metric: string;
-  how: 'median' | 'mean';
+  how: 'median' | 'mean' | 'weighted';
 }
 
 export interface StepResult {
@@ -94,7 +96,7 @@ export interface ConnectorStore {
    * In one transaction: replaces facts by (set, id), recomputes the aggregates of every date whose
    * facts changed into metric values of `source`, writes `points`, and saves `saved`.
    */
-  apply(source: string, aggregates: readonly Aggregate[], step: Pick<StepResult, 'facts' | 'points'>, saved: SavedConnector): Promise<void>;
+  apply(source: string, aggregates: readonly Aggregate[], step: Pick<StepResult, 'facts' | 'points'>, saved?: SavedConnector): Promise<void>;
   /** Saves the state alone (after a rate limit or a refusal). */
   save(source: string, saved: SavedConnector): Promise<void>;
 }
@@ -146,7 +148,8 @@ export class ConnectorSync {
         result = await connector.step(saved.state, new Date(now));
       } catch (error) {
         if (error instanceof ConnectorRateLimited) {
-          const at = now + error.retryAfterMs;
+          // Retry-After counts from the answer, not from when the request was sent.
+          const at = clock.now().getTime() + error.retryAfterMs;
           this.deps.log('warn', `${this.source}: rate limited; waiting ${Math.ceil(error.retryAfterMs / 1000)} s as asked`, { source: this.source });
           await store.save(this.source, { ...saved, nextAt: at, lastRequestAt: now });
           return await this.schedule(version, at);

@@ -58,6 +58,7 @@ export function buildMetrics(infra: ModuleInfra, shared: { outbox: Outbox; timer
     sections: () => shared.features.briefing,
     log: (level, message, details) => log[level](details ?? {}, message),
     onUndeliverable: (platform) => infra.metrics.briefingsUndeliverable.inc({ platform }),
+    onSkipped: () => infra.metrics.scheduleDropped.inc({ kind: 'briefing' }),
   });
   const files: FileDrop = {
     send: async (to, list, comment) => {

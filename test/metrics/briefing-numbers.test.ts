@@ -39,8 +39,8 @@ describe('briefing numbers', () => {
     redis.disconnect();
   });
 
-  function briefings(now: Date): Briefings {
-    const settings = new Settings(exampleConfig());
+  function briefings(now: Date, config = exampleConfig()): Briefings {
+    const settings = new Settings(config);
     const store = new RedisMetricStore(redis, prefix, () => now);
     const reader = new RedisEscalationReader(redis, prefix);
     const clock = { now: () => now };
@@ -139,5 +139,30 @@ describe('briefing numbers', () => {
     if (!briefing) throw new Error('the example has a briefing');
     const data = await briefings(now).data(briefing, '2026-10-26', now);
     expect(data.charts).toEqual([{ omitted: 'CSAT has data on 2 of the last 14 days: too few for a chart.' }, { omitted: 'No First response data in the last 14 days, so no chart.' }]);
+  });
+
+  it('briefings due at the same time in the same zone are one occurrence; each keeps its days and late window', async () => {
+    const base = exampleConfig();
+    const [first] = base.briefings;
+    if (!first) throw new Error('the example has a briefing');
+    const config = {
+      ...base,
+      briefings: [
+        { ...first, id: 'strict', lateWithin: 30 * 60_000, channels: { slack: 'C0STRICT' } },
+        { ...first, id: 'relaxed', lateWithin: 2 * 3600_000, channels: { slack: 'C0RELAXED' } },
+        { ...first, id: 'weekend', days: ['sat' as const], channels: { slack: 'C0WEEKEND' } },
+        { ...first, id: 'later', at: '09:00', channels: { slack: 'C0LATER' } },
+      ],
+    };
+    const now = new Date('2026-10-26T09:15:00Z');
+    const kind = briefings(now, config).kind();
+    const occurrences = await kind.occurrences(new Date('2026-10-26T00:00:00Z'), new Date('2026-10-27T00:00:00Z'));
+    expect(occurrences.map((o) => [o.item, o.at.toISOString()])).toEqual([
+      ['Europe_Lisbon-0830-1960f0', '2026-10-26T08:30:00.000Z'],
+      ['Europe_Lisbon-0900-1960f0', '2026-10-26T09:00:00.000Z'],
+    ]);
+    // 45 minutes late: the strict one (30 min) is skipped, the relaxed one posted marked late; the weekend one is not due on a Monday.
+    await kind.fire(occurrences[0] as never, { now, lateMs: 45 * 60_000, markedLate: true });
+    expect(posted.map((d) => d.key)).toEqual(['brf-relaxed-20261026-slack']);
   });
 });

@@ -13,7 +13,7 @@ import type { Actor, Answer } from '../interactions.js';
 import type { Clock, Outbox } from '../ports.js';
 import type { Reach } from '../reach.js';
 import type { Occurrence, ScheduleKind } from '../schedule/schedule.js';
-import { addDays, dailyOccurrences, localClock, localDate, parseClockTime } from '../schedule/local-time.js';
+import { addDays, dailyOccurrences, localClock, localDate, parseClockTime, weekdayOf } from '../schedule/local-time.js';
 import type { Settings } from '../settings.js';
 import { attentionLines, openEscalations } from './attention.js';
 import { briefingMessage, type BriefingData, type BriefingPart } from './briefing-message.js';
@@ -50,10 +50,20 @@ export interface BriefingsDeps {
   log: (level: 'info' | 'warn', message: string, details?: Record<string, unknown>) => void;
   /** Counts a briefing that could not be delivered. */
   onUndeliverable?: (platform: PlatformKind) => void;
+  /** Counts a briefing skipped because it fired after its late window. */
+  onSkipped?: () => void;
 }
 
 const say = (text: string): Message => ({ text, blocks: [{ type: 'section', text }] });
 const compact = (date: string) => date.replace(/-/g, '');
+
+/** Queued a few hundred at a time: one addBulk each. */
+const ENQUEUE_BATCH = 500;
+
+/** The occurrence item of a moment: its zone and time, e.g. `Europe_Lisbon-0830`. */
+export function momentItem(zone: string, at: string): string {
+  return `${zone.replace(/[^A-Za-z0-9]+/g, '_')}-${at.replace(':', '')}-${createHash('sha1').update(zone).digest('hex').slice(0, 6)}`;
+}
 
 /** The outbox key of a briefing's post on a platform for a local date. */
 export function briefingKey(id: string, date: string, platform: PlatformKind): string {
@@ -65,11 +75,22 @@ const SHARED_MS = 10_000;
 
 export class Briefings {
   private readonly shared = new Map<string, { until: number; value: Promise<unknown> }>();
-  /** The briefings in force by id (rebuilt after a reload). */
+  /** The briefings in force by id, and by moment (zone and time of day), rebuilt after a reload. */
   private readonly byId: () => Map<string, BriefingConfig>;
+  private readonly moments: () => Map<string, { item: string; zone: string; at: string; briefings: BriefingConfig[] }>;
 
   constructor(private readonly deps: BriefingsDeps) {
     this.byId = deps.settings.derive((s) => new Map(s.config.briefings.map((b) => [b.id, b])));
+    this.moments = deps.settings.derive((s) => {
+      const out = new Map<string, { item: string; zone: string; at: string; briefings: BriefingConfig[] }>();
+      for (const b of s.config.briefings) {
+        const item = momentItem(b.timezone, b.at);
+        const m = out.get(item) ?? { item, zone: b.timezone, at: b.at, briefings: [] };
+        m.briefings.push(b);
+        out.set(item, m);
+      }
+      return out;
+    });
   }
 
   /** Reads an input once for every briefing that needs it within SHARED_MS (10,000 briefings due in one minute read it once). */
@@ -135,30 +156,54 @@ export class Briefings {
     return { date, parts, charts, attention: attentionLines(open, now, this.departmentName) };
   }
 
-  /** The schedule kind the engine plans and fires. */
+  /**
+   * The schedule kind the engine plans and fires. Briefings due at the same local time in the same
+   * zone are one occurrence (a "moment"): 10,000 channel briefings at 08:30 Lisbon are one job that
+   * computes each set of numbers once and queues the posts in batches, instead of 10,000 jobs.
+   * Each briefing keeps its own days, its own late window and its own delivery keys.
+   */
   kind(): ScheduleKind {
     return {
       kind: BRIEFING_KIND,
-      late: { kind: 'mark', withinMs: (o) => this.briefing(o.item)?.lateWithin ?? DEFAULT_LATE_MS },
+      late: { kind: 'mark', withinMs: (o) => Math.max(DEFAULT_LATE_MS, ...this.moment(o).map((b) => b.lateWithin)) },
       occurrences: async (from, to) =>
-        this.deps.settings.config.briefings.flatMap((b) =>
-          dailyOccurrences({ at: parseClockTime(b.at), zone: b.timezone, days: b.days }, from, to).map((x): Occurrence => ({ kind: BRIEFING_KIND, item: b.id, date: x.date, at: x.at })),
-        ),
-      fire: (o, firing) => this.post(o, firing.now, firing.markedLate),
+        [...this.moments().values()].flatMap((m) => {
+          const days = [...new Set(m.briefings.flatMap((b) => b.days))];
+          return dailyOccurrences({ at: parseClockTime(m.at), zone: m.zone, days }, from, to).map((x): Occurrence => ({ kind: BRIEFING_KIND, item: m.item, date: x.date, at: x.at }));
+        }),
+      fire: (o, firing) => this.fireMoment(o, firing.now, firing.lateMs, firing.markedLate),
     };
   }
 
-  /** Posts a briefing occurrence to its channels (idempotent: the delivery keys derive from the occurrence). */
-  async post(o: Occurrence, now: Date, late: boolean): Promise<void> {
-    const b = this.briefing(o.item);
-    if (!b) return this.deps.log('info', 'a briefing fired that is no longer configured; nothing posted', { briefing: o.item });
-    const data = await this.data(b, o.date, now);
-    if (late) data.late = { dueAt: localClock(o.at, b.timezone) };
+  /** The briefings due at one occurrence's moment, on its local date's weekday. */
+  private moment(o: Occurrence): BriefingConfig[] {
+    const day = weekdayOf(o.date);
+    return (this.moments().get(o.item)?.briefings ?? []).filter((b) => b.days.includes(day));
+  }
+
+  /** Posts every briefing of a moment (idempotent: each delivery's key derives from its briefing and date). */
+  private async fireMoment(o: Occurrence, now: Date, lateMs: number, late: boolean): Promise<void> {
+    const due = this.moment(o).filter((b) => {
+      if (lateMs <= b.lateWithin) return true;
+      this.deps.log('info', 'a briefing fired too late to be useful; skipped', { briefing: b.id, date: o.date, lateMs });
+      this.deps.onSkipped?.();
+      return false;
+    });
+    // Where the organization is on each platform, looked up once for the whole moment.
+    const tenants = await this.deps.reach.channels({ slack: '-', teams: '-', console: '-' });
+    for (let i = 0; i < due.length; i += ENQUEUE_BATCH) {
+      const batch = await Promise.all(due.slice(i, i + ENQUEUE_BATCH).map((b) => this.deliveries(b, o.date, o.at, now, late, tenants)));
+      await this.deps.outbox.enqueue(batch.flat());
+    }
+  }
+
+  private async deliveries(b: BriefingConfig, date: string, at: Date, now: Date, late: boolean, tenants: ReadonlyArray<{ platform: PlatformKind; tenant: string }>): Promise<Delivery[]> {
+    const data = await this.data(b, date, now);
+    if (late) data.late = { dueAt: localClock(at, b.timezone) };
     const message = briefingMessage(data);
-    const addresses = await this.deps.reach.channels(b.channels);
-    if (addresses.length === 0) return this.deps.log('warn', 'a briefing has no channel Shiftlead can reach yet; nothing posted', { briefing: b.id });
-    const deliveries: Delivery[] = addresses.map((a) => ({ key: briefingKey(b.id, o.date, a.platform), tenant: a.tenant, platform: a.platform, target: { kind: 'conversation', conversation: a.conversation }, message }));
-    await this.deps.outbox.enqueue(deliveries);
+    const addresses = tenants.flatMap((t) => (b.channels[t.platform] ? [{ ...t, conversation: b.channels[t.platform] as string }] : []));
+    if (addresses.length === 0) this.deps.log('warn', 'a briefing has no channel Shiftlead can reach yet; nothing posted', { briefing: b.id });
+    return addresses.map((a) => ({ key: briefingKey(b.id, date, a.platform), tenant: a.tenant, platform: a.platform, target: { kind: 'conversation', conversation: a.conversation }, message }));
   }
 
   /** `/briefing [id]`: a briefing as it would be posted now, only to the person asking. */

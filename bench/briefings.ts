@@ -14,9 +14,6 @@
  *
  * Goal (issue 8): all enqueued in ≤ 10 s on a 2-core machine, RSS ≤ 300 MB.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import type { Delivery } from '../src/chat/delivery.js';
@@ -36,13 +33,12 @@ import { buildModules } from '../src/modules.js';
 import { renderMessage } from '../src/platforms/slack/blocks.js';
 import { renderCard } from '../src/platforms/teams/cards.js';
 import { RedisEscalationStore } from '../src/store/escalations.js';
-import { ensureRedis } from '../src/store/local-redis.js';
 import { RedisMetricStore } from '../src/store/metrics.js';
 import { RedisTenantDirectory } from '../src/store/tenants.js';
 import { connectRedis } from '../src/store/redis.js';
 import { EXAMPLE_YAML } from '../test/support/configs.js';
 import { draft } from '../test/support/records.js';
-import { deleteKeys, median, print } from './support.js';
+import { benchRedis, deleteKeys, median, print } from './support.js';
 
 const { values: args } = parseArgs({ options: { briefings: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '1' } } });
 const COUNT = Number(args.briefings);
@@ -87,7 +83,7 @@ async function round(url: string): Promise<{ seconds: number; raw: number; rss: 
   const tenants = new RedisTenantDirectory(redis, prefix);
   await tenants.seen('slack', TENANT);
   const reach = new Reach({ settings, tenants, platforms: () => ['slack'] });
-  const { features } = buildModules({ redis, prefix, queues, clock, settings, reach, log: silentLogger, env: parseEnv({}), metrics, platforms: () => undefined, replan: async () => undefined, reloadConfig: async () => ({ ok: false, problems: ['the bench reloads nothing'] }) });
+  const { features } = buildModules({ redis, prefix, queues, clock, settings, reach, log: silentLogger, env: parseEnv({}), metrics, platforms: () => undefined, pacing: () => undefined, replan: async () => undefined, reloadConfig: async () => ({ ok: false, problems: ['the bench reloads nothing'] }) });
   const engine = new ScheduleEngine({ queues, redis, prefix, features, clock, metrics, log: silentLogger, stamp: () => configStamp({ bench: prefix }, 1) });
 
   // Fourteen days of numbers for the team and each department, and 300 open escalations.
@@ -155,8 +151,7 @@ async function round(url: string): Promise<{ seconds: number; raw: number; rss: 
 }
 
 // A private redis-server (nothing else on it), started and stopped by the bench.
-const dataDir = await mkdtemp(join(tmpdir(), 'shiftlead-bench-briefings-'));
-const redis = await ensureRedis({ dataDir, persistence: false, probeUrl: 'redis://127.0.0.1:1' });
+const redis = await benchRedis();
 try {
   print(`Briefings: ${COUNT.toLocaleString('en-US')} channel briefings due in the same minute, ${ROUNDS} round(s), private Redis ${redis.url}`);
   const results: Array<{ seconds: number; raw: number; rss: number }> = [];
@@ -170,6 +165,5 @@ try {
   print(`median: briefings ${seconds.toFixed(2)} s (goal ≤ 10 s), raw addBulk ${raw.toFixed(2)} s, ratio ${(seconds / raw).toFixed(1)}; peak RSS while briefing ${(Math.max(...results.map((r) => r.rss)) / 1024 / 1024).toFixed(0)} MB (goal ≤ 300 MB), over the whole run (planning, the baseline) ${(runPeak / 1024 / 1024).toFixed(0)} MB`);
 } finally {
   clearInterval(sampler);
-  await redis.stop?.();
-  await rm(dataDir, { recursive: true, force: true });
+  await redis.cleanup();
 }

@@ -203,7 +203,8 @@ export class Briefings {
     const message = briefingMessage(data);
     const addresses = tenants.flatMap((t) => (b.channels[t.platform] ? [{ ...t, conversation: b.channels[t.platform] as string }] : []));
     if (addresses.length === 0) this.deps.log('warn', 'a briefing has no channel Shiftlead can reach yet; nothing posted', { briefing: b.id });
-    return addresses.map((a) => ({ key: briefingKey(b.id, date, a.platform), tenant: a.tenant, platform: a.platform, target: { kind: 'conversation', conversation: a.conversation }, message }));
+    // Bulk: briefings go out to many channels at once and nobody waits for them; interactive traffic goes first.
+    return addresses.map((a) => ({ key: briefingKey(b.id, date, a.platform), tenant: a.tenant, platform: a.platform, target: { kind: 'conversation', conversation: a.conversation }, message, priority: 'bulk' }));
   }
 
   /** `/briefing [id]`: a briefing as it would be posted now, only to the person asking. */

@@ -150,7 +150,7 @@ export class Reports {
             this.deps.log('warn', 'the weekly report has no way to reach a person; not sent to them', { person: id });
             continue;
           }
-          deliveries.push({ key: `rpt-weekly-${o.date.replace(/-/g, '')}-${id}`, tenant: address.tenant, platform: address.platform, target: { kind: 'dm', user: address.user }, message });
+          deliveries.push({ key: `rpt-weekly-${o.date.replace(/-/g, '')}-${id}`, tenant: address.tenant, platform: address.platform, target: { kind: 'dm', user: address.user }, message, priority: 'bulk' });
         }
         await this.deps.outbox.enqueue(deliveries);
       },

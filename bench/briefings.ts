@@ -135,7 +135,7 @@ async function round(url: string): Promise<{ seconds: number; raw: number; rss: 
   const raw = new Queue('{raw}', { connection: queueRedis, prefix: `${prefix}-raw` });
   let rawSeconds = 0;
   for (let i = 0; i < COUNT; i += 1000) {
-    const batch = (await outbox.getJobs(['waiting'], i, i + 999)).map((j) => ({ name: j.name, data: j.data as Delivery, opts: { jobId: `raw-${j.id}` } }));
+    const batch = (await outbox.getJobs(['waiting', 'prioritized', 'delayed'], i, i + 999)).map((j) => ({ name: j.name, data: j.data as Delivery, opts: { jobId: `raw-${j.id}` } }));
     const t = performance.now();
     await raw.addBulk(batch);
     rawSeconds += (performance.now() - t) / 1000;

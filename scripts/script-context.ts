@@ -44,7 +44,7 @@ export async function openScriptContext(): Promise<ScriptContext> {
   const url = env.REDIS_URL ?? DEFAULT_REDIS_URL;
   let redis: Redis;
   try {
-    redis = await connectRedis(url, 'store', 'shiftlead-script');
+    redis = await connectRedis(url, 'store', { name: 'shiftlead-script' });
   } catch {
     fail([`Redis at ${safeRedisUrl(url)} does not answer: start Shiftlead's Redis or set REDIS_URL.`]);
   }

@@ -59,6 +59,7 @@ describe('shift reminders over 2027', () => {
       now = next;
     }
     // Every working day of 2027, in every zone: the three reminders at their moments.
+    const byMoment = new Set([...seen.values()].map((o) => `${o.kind}|${o.at.getTime()}|${String(o.data?.['zone'])}`));
     ZONES.forEach((zone, i) => {
       const shift = c.shifts[i];
       const person = c.people[i];
@@ -72,7 +73,7 @@ describe('shift reminders over 2027', () => {
         const startsOnTime = start.toISODate() === date && start.toFormat('HH:mm') === '02:30';
         const afterGap = DateTime.fromJSDate(new Date(instance.start.getTime() - 60_000), { zone }).offset !== start.offset;
         if (!startsOnTime && !afterGap) problems.push(`${zone} ${date}: starts ${start.toISO()}`);
-        const find = (kind: string, at: Date) => [...seen.values()].find((o) => o.kind === kind && o.at.getTime() === at.getTime() && String(o.data?.['zone']) === (kind === 'shift.evening' ? person.timezone : zone));
+        const find = (kind: string, at: Date) => byMoment.has(`${kind}|${at.getTime()}|${kind === 'shift.evening' ? person.timezone : zone}`);
         if (!find('shift.reminder', new Date(instance.start.getTime() - 45 * 60_000))) problems.push(`${zone} ${date}: no reminder 45 min before ${start.toISO()}`);
         if (!find('shift.handoff', new Date(instance.end.getTime() - 30 * 60_000))) problems.push(`${zone} ${date}: no handoff prompt 30 min before the end`);
         // The evening before, 18:00 in the person's own zone (here the shift's).

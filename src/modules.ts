@@ -35,7 +35,6 @@ import { DeliveryLog } from './store/deliveries.js';
 import { RedisDrafts } from './store/drafts.js';
 import { RedisEscalationStore } from './store/escalations.js';
 import { FactMetricsSink, RedisConnectorStore } from './store/connector-store.js';
-import { RedisListeningSamples } from './store/metric-samples.js';
 import { RedisMetricStore } from './store/metrics.js';
 import { RedisPollStore } from './store/polls.js';
 import { RedisPulseStore } from './store/pulses.js';
@@ -112,16 +111,8 @@ export function buildModules(infra: ModuleInfra): Modules {
   const shifts = new ShiftContext({ settings, store: new RedisShiftStore(redis, prefix), outbox, timers, clock, reach, openEscalations, replan: infra.replan });
 
   // Listening: polls, CSAT after resolution, the team pulse. Their CSAT samples become csat values
-  // of the metric store (sources poll and escalations) for briefings, reports and Home; the
-  // listening adapter still keeps its own copy until its owner retires it.
-  const listeningSamples = new RedisListeningSamples(redis, prefix);
-  const metricSamples = new FactMetricsSink(new RedisConnectorStore(redis, prefix, new RedisMetricStore(redis, prefix, () => clock.now())));
-  const samples: MetricsSink = {
-    record: async (sample) => {
-      await listeningSamples.record(sample);
-      await metricSamples.record(sample);
-    },
-  };
+  // of the metric store (sources poll and escalations) for briefings, reports and Home.
+  const samples: MetricsSink = new FactMetricsSink(new RedisConnectorStore(redis, prefix, new RedisMetricStore(redis, prefix, () => clock.now())));
   const listening = listeningFeature({
     settings,
     polls: new PollService({ store: new RedisPollStore(redis, prefix), outbox, timers, clock, settings, metrics: samples, onEffectsFailed: (error, tenant, id) => log.warn({ err: error, tenant, id }, 'could not queue a poll’s effects; upkeep will retry') }),

@@ -39,7 +39,6 @@
  *   <p>:{org}:shift-overrides              hash    <shift>/<date> → JSON list of who works that occurrence
  *   <p>:seen-tenants:<platform>            zset    tenant → last seen (ms): the organization's tenant on a platform
  *   <p>:poll-tenants                       set     tenants that have polls (for upkeep)
- *   <p>:{metrics}:listening-samples        hash    sample id → CSAT sample JSON from polls and escalation ratings (until the metrics store takes them)
  *   <p>:slack:installs                     hash    Slack installation key → installation JSON
  *   <p>:slack:lock:<installation>          string  token-rotation lock (SET NX PX)
  *   <p>:evt:<platform>:<event id>          string  inbound event de-duplication (SET NX EX)
@@ -124,7 +123,6 @@ export function globalKeys(prefix: string) {
   return {
     tenants: `${prefix}:tenants`,
     pollTenants: `${prefix}:poll-tenants`,
-    listeningSamples: `${prefix}:{metrics}:listening-samples`,
     seenTenants: (platform: string) => `${prefix}:seen-tenants:${platform}`,
     slackInstalls: `${prefix}:slack:installs`,
     slackLock: (installation: string) => `${prefix}:slack:lock:${installation}`,

@@ -1,7 +1,8 @@
 /** CSAT after an escalation is resolved, on Slack through the HTTP boundary: asked once per resolution, stored, shown, counted. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisAuditLog } from '../../src/store/audit.js';
-import { RedisListeningSamples } from '../../src/store/metric-samples.js';
+import { localDate } from '../../src/core/schedule/local-time.js';
+import { RedisMetricStore } from '../../src/store/metrics.js';
 import { fastSlaConfig } from '../support/configs.js';
 import type { SlackCall } from '../support/fake-slack.js';
 import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
@@ -112,11 +113,10 @@ describe('Slack: CSAT after an escalation is resolved', () => {
     expect(record?.ratings?.[1]).toMatchObject({ cycle: 2, score: 2, comment: 'Took two tries' });
     await h.slack.waitFor((c) => c.some((x) => x.method === 'chat.update' && JSON.stringify(x.args['blocks']).includes('Took two tries')), 15_000, 'the comment on the card');
 
-    const samples = await new RedisListeningSamples(h.app.redis, h.app.prefix).list();
-    expect(samples.map((s) => [s.id, s.value, s.count, s.source, s.department])).toEqual([
-      [`esc.${T}.ESC-1.c1`, 4, 1, 'escalations', 'support'],
-      [`esc.${T}.ESC-1.c2`, 2, 1, 'escalations', 'support'],
-    ]);
+    // Both ratings count in the day's csat of the escalations source: (4 + 2) / 2, from 2 ratings.
+    const date = localDate(new Date(record?.ratings?.[1]?.at as string), h.app.settings.config.organization.timezone);
+    const points = await new RedisMetricStore(h.app.redis, h.app.prefix).read(['support'], [date]);
+    expect(points.filter((p) => p.metric === 'csat').map((p) => [p.source, p.value, p.count])).toEqual([['escalations', 3, 2]]);
     expect(asks(h)).toHaveLength(2);
   });
 

@@ -1,6 +1,7 @@
 /** Quick polls on Slack through the HTTP boundary: signed /poll and /csat, button presses, closing, the CSAT metric. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RedisListeningSamples } from '../../src/store/metric-samples.js';
+import { localDate } from '../../src/core/schedule/local-time.js';
+import { RedisMetricStore } from '../../src/store/metrics.js';
 import { RedisPollStore } from '../../src/store/polls.js';
 import type { SlackCall } from '../support/fake-slack.js';
 import { restartRedis, startPrivateRedis } from '../support/private-redis.js';
@@ -120,12 +121,20 @@ describe('Slack: quick polls', () => {
     await h.slack.waitFor((c) => whispersIn(c, 'U0LATECOMER').length > 0);
     expect(whispers(h, 'U0LATECOMER')).toEqual(['POLL-1 is closed; votes are no longer counted. Thanks anyway!']);
     expect((await new RedisPollStore(h.app.redis, h.app.prefix).get(T, 'POLL-1'))?.counts).toEqual([0, 0, 1, 1, 1]);
-    expect(await new RedisListeningSamples(h.app.redis, h.app.prefix).list()).toEqual([{ id: `poll.${T}.POLL-1`, metric: 'csat', date: expect.stringMatching(/^\d{4}-\d\d-\d\d$/), value: 4, count: 3, department: 'support', source: 'poll' }]);
+    // The result is the day's csat of the poll source for the channel's department: 4 from 3 votes.
+    expect(await pollCsat(h)).toEqual([['support', 4, 3]]);
     // Pressing Close again, or the timer firing later, changes nothing.
     await press(h, ANA, 'poll.close', 'POLL-1', poll);
     await h.slack.waitFor((c) => whispersIn(c, ANA).some((t) => t.includes('already closed')));
     expect(h.slack.of('chat.postMessage').filter((x) => x.args['thread_ts'] === poll.ts)).toHaveLength(1);
   });
+
+  /** The csat values the poll source recorded today (the organization's date), by department. */
+  const pollCsat = async (h: Awaited<ReturnType<typeof harness>>) => {
+    const today = localDate(new Date(), h.app.settings.config.organization.timezone);
+    const points = await new RedisMetricStore(h.app.redis, h.app.prefix).read(['support'], [today]);
+    return points.filter((p) => p.metric === 'csat' && p.source === 'poll').map((p) => [p.department, p.value, p.count]);
+  };
 
   const whispersIn = (calls: SlackCall[], user: string) => calls.filter((c) => c.method === 'chat.postEphemeral' && c.args['user'] === user).map((c) => String(c.args['text']));
 
@@ -136,7 +145,7 @@ describe('Slack: quick polls', () => {
     await h.slack.waitFor((c) => c.some((x) => x.method === 'chat.postMessage' && x.args['thread_ts'] === poll.ts), 15_000, 'the result line');
     expect(h.slack.of('chat.postMessage').find((x) => x.args['thread_ts'] === poll.ts)?.args['text']).toBe('📊 POLL-1 closed: *coffee* won with 2 votes of 3 (67%).');
     // A choice poll is not a CSAT: no metric.
-    expect(await new RedisListeningSamples(h.app.redis, h.app.prefix).list()).toEqual([]);
+    expect(await pollCsat(h)).toEqual([]);
   });
 
   it('tells a voter to retry when Redis is down, and counts nothing half', async () => {

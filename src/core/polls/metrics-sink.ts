@@ -1,7 +1,7 @@
 /**
  * Where listening results become metrics: a rating poll's average and a resolved escalation's
- * rating are `csat` samples for the briefing. The metrics feature (issue 8) owns the metric store;
- * until it is wired here, `src/store/metric-samples.ts` keeps the samples in Redis.
+ * rating are `csat` samples for the briefing. The metric store takes them (`FactMetricsSink`,
+ * wired in modules.ts).
  */
 
 export const METRIC_SOURCES = ['poll', 'escalations'] as const;

@@ -67,7 +67,7 @@ export function buildMetrics(infra: ModuleInfra, shared: { outbox: Outbox; timer
       await platform.sendFile(to.tenant, to.user, list, comment);
     },
   };
-  const reports = new Reports({ settings, store, reader, own, outbox: shared.outbox, timers: shared.timers, reach, clock, files, log: (level, message, details) => log[level](details ?? {}, message) });
+  const reports = new Reports({ settings, store, reader, own, outbox: shared.outbox, timers: shared.timers, reach, clock, files, sections: () => shared.features.report, log: (level, message, details) => log[level](details ?? {}, message) });
   const home = new Home({
     settings,
     store,

@@ -3,7 +3,7 @@
  * src/core and one `Feature` value listing what it adds — commands, buttons, forms, timer kinds,
  * schedule kinds and periodic upkeep. The app composes features; it never switches on one.
  */
-import type { BriefingSection, HomeSection } from './glance.js';
+import type { BriefingSection, HomeSection, ReportSection } from './glance.js';
 import { Interactions, type ActionHandler, type CommandHandler, type FormHandler } from './interactions.js';
 import type { TimerPayload } from './ports.js';
 import type { ScheduleKind } from './schedule/schedule.js';
@@ -36,6 +36,8 @@ export interface Feature {
   briefing?: BriefingSection[];
   /** Parts of each person's Home page (src/core/glance.ts). */
   home?: HomeSection[];
+  /** Lines for the weekly report (src/core/glance.ts). */
+  report?: ReportSection[];
   /** Periodic upkeep (about once a minute, on one worker at a time): re-queue what a crash left undone. */
   upkeep?(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export class Features {
   /** Every feature's lines for briefings, and parts of the Home page. */
   readonly briefing: BriefingSection[] = [];
   readonly home: HomeSection[] = [];
+  readonly report: ReportSection[] = [];
   private readonly timers = new Map<string, TimerHandler>();
   private readonly upkeeps: Array<{ name: string; run: () => Promise<void> }> = [];
   readonly names: string[] = [];
@@ -66,6 +69,7 @@ export class Features {
     }
     this.briefing.push(...(feature.briefing ?? []));
     this.home.push(...(feature.home ?? []));
+    this.report.push(...(feature.report ?? []));
     if (feature.upkeep) this.upkeeps.push({ name: feature.name, run: feature.upkeep.bind(feature) });
     return this;
   }

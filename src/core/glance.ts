@@ -6,6 +6,7 @@
  * - The shifts feature adds "who is on shift today" and "a handoff not acknowledged" to briefings
  *   (a BriefingSection), and "your next shift" / "a handoff waiting for you" to Home.
  * - Polls and pulses add "a poll waiting for your answer" to Home.
+ * - The shifts feature adds "handoffs acknowledged in time" to the weekly report (a ReportSection).
  */
 import type { Block, PlatformKind } from '../chat/message.js';
 import type { Person } from '../config/team-config-schema.js';
@@ -29,6 +30,21 @@ export interface BriefingSection {
   /** A short name for logs. */
   name: string;
   lines(context: BriefingContext): Promise<string[]>;
+}
+
+/** The week a weekly report covers, for the features that add lines to it. */
+export interface ReportContext {
+  /** Local dates [from, to] in `zone`, Monday to Sunday. */
+  from: string;
+  to: string;
+  zone: string;
+  now: Date;
+}
+
+/** A feature's lines in the weekly report (neutral markup; [] for nothing), e.g. handoffs acknowledged in time. */
+export interface ReportSection {
+  name: string;
+  lines(context: ReportContext): Promise<string[]>;
 }
 
 /** Who is looking at their Home page. */

@@ -114,6 +114,14 @@ export class OrgRecords<T> {
     return reply === 1;
   }
 
+  /** The records of an index whose scores are within [from, to], oldest first. */
+  async between(indexKey: string, from: number, to: number): Promise<T[]> {
+    const ids = await this.redis.zrangebyscore(`${this.records}:index:${indexKey}`, from, to);
+    if (ids.length === 0) return [];
+    const found = await this.redis.hmget(this.records, ...ids);
+    return found.flatMap((json) => (json ? [this.parse(json)] : []));
+  }
+
   /** The newest record of an index. */
   async newest(indexKey: string): Promise<T | undefined> {
     const [id] = await this.redis.zrevrange(`${this.records}:index:${indexKey}`, 0, 0);

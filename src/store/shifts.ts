@@ -79,6 +79,11 @@ export class RedisShiftStore implements ShiftStore {
     return (await this.handoffs.get(id))?.record;
   }
 
+  /** A department's handoffs written in [from, to] (ms), oldest first. */
+  handoffsBetween(department: string, from: number, to: number): Promise<Handoff[]> {
+    return this.handoffs.between(department, from, to);
+  }
+
   latestHandoff(department: string): Promise<Handoff | undefined> {
     return this.handoffs.newest(department);
   }

@@ -21,13 +21,16 @@ import { plainText } from '../../src/chat/message.js';
 import { RedisEscalationReader } from '../../src/store/escalation-reader.js';
 import { RedisEscalationStore } from '../../src/store/escalations.js';
 import { RedisMetricStore } from '../../src/store/metrics.js';
+import { RedisShiftStore } from '../../src/store/shifts.js';
+import { ShiftContext } from '../../src/core/shifts/context.js';
+import { shiftGlance } from '../../src/core/shifts/glance.js';
 import { connectRedis } from '../../src/store/redis.js';
 import { exampleConfig, startTestApp } from '../support/app.js';
 import { messageProblems } from '../support/block-kit.js';
 import { EXAMPLE_YAML } from '../support/configs.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { ROOT } from '../support/processes.js';
-import { BEN, draft } from '../support/records.js';
+import { ANA, BEN, draft } from '../support/records.js';
 import { deletePrefix, redisUrl, uniquePrefix } from '../support/redis.js';
 import { postSigned, SIGNING_SECRET, slashCommand } from '../support/slack-requests.js';
 
@@ -64,6 +67,22 @@ async function week(redis: Redis, prefix: string): Promise<void> {
   await new RedisMetricStore(redis, prefix).put(points);
 }
 
+/**
+ * The week's handoffs (handoffs.acknowledgeWithin is 15 min): one acknowledged 10 min after its
+ * incoming shift started, one 40 min after, one never; and one the week before, not counted.
+ */
+async function handoffs(store: RedisShiftStore): Promise<void> {
+  const audit = (at: string) => ({ actor: 'ana', at, type: 'handoff.written', subject: '' });
+  const write = async (createdAt: string, start: string, acknowledgedAt?: string) => {
+    const h = await store.createHandoff({ department: 'support', author: ANA, incoming: { shiftId: 'early', date: start.slice(0, 10), start, people: ['ben'] }, notes: 'all quiet', escalations: [], createdAt, cards: [] }, audit(createdAt));
+    if (acknowledgedAt) await store.acknowledgeHandoff(h.id, BEN, acknowledgedAt, audit(acknowledgedAt));
+  };
+  await write('2026-11-16T05:40:00Z', '2026-11-16T06:00:00Z', '2026-11-16T06:10:00Z');
+  await write('2026-11-17T05:40:00Z', '2026-11-17T06:00:00Z', '2026-11-17T06:40:00Z');
+  await write('2026-11-18T05:40:00Z', '2026-11-18T06:00:00Z');
+  await write('2026-11-13T05:40:00Z', '2026-11-13T06:00:00Z', '2026-11-13T06:01:00Z');
+}
+
 describe('the weekly report and the export', () => {
   let redis: Redis;
   const prefixes: string[] = [];
@@ -93,7 +112,12 @@ describe('the weekly report and the export', () => {
     const own = new OwnRecords({ reader, store, settings, clock, claim: (n, ms) => store.claim(n, ms) });
     const sent: Delivery[] = [];
     const reach = new Reach({ settings, tenants: { tenant: async () => TENANT }, platforms: () => ['slack'] });
-    const reports = new Reports({ settings, store, reader, own, outbox: { enqueue: async (d) => void sent.push(...d) }, timers: { schedule: async () => undefined, cancel: async () => undefined }, reach, clock, files: { send: async () => undefined }, log: () => undefined });
+    const outbox = { enqueue: async (d: Delivery[]) => void sent.push(...d) };
+    const timers = { schedule: async () => undefined, cancel: async () => undefined };
+    const shiftStore = new RedisShiftStore(redis, prefix);
+    await handoffs(shiftStore);
+    const shifts = new ShiftContext({ settings, store: shiftStore, outbox, timers, clock, reach, openEscalations: async () => [], replan: async () => undefined });
+    const reports = new Reports({ settings, store, reader, own, outbox, timers, reach, clock, files: { send: async () => undefined }, sections: () => shiftGlance(shifts).report, log: () => undefined });
     const message = await reports.weekly('2026-11-16', '2026-11-22', now);
     const text = message.blocks.map((b) => ('text' in b ? b.text : 'fields' in b ? b.fields.map((f) => `${f.label}: ${f.value}`).join('\n') : 'summary' in b ? b.summary : '')).join('\n');
     // E1 acknowledged in 10 min and resolved in 2 h; E2 acknowledged 30 min in (15 allowed), resolved in 3 h; E3 (P2) neither, both deadlines passed.
@@ -102,6 +126,7 @@ describe('the weekly report and the export', () => {
     expect(text).toContain('**Median time to acknowledge:** 20 min · **to resolve:** 2 h 30 min');
     expect(text).toContain('Frontline support: 2 (P1 2)');
     expect(text).toContain('Billing: 1 (P2 1)');
+    expect(text).toContain('🤝 **Handoffs:** 1 of 3 acknowledged in time (33%) · 1 late · 1 not acknowledged');
     // CSAT: six days of 4.5 (10 ratings each) and a 5 from 30 ratings: 420 / 90 = 4.67; the week before 4.
     expect(text).toContain('CSAT: **4.67** ✅ · target 4.5 · ▲ 0.67 vs the week before (4) · survey');
     expect(text).toContain('First response: **20 min** ✅ · target 30 min · ▼ 10 min vs the week before (30 min) · helpdesk');

@@ -8,6 +8,7 @@
 import type { Delivery } from '../../chat/delivery.js';
 import type { OutgoingFile } from '../../chat/platform.js';
 import { escapeText, type Block, type Field, type Message, type PlatformKind } from '../../chat/message.js';
+import type { ReportSection } from '../glance.js';
 import type { Actor, Answer } from '../interactions.js';
 import type { Clock, Outbox, TimerPayload, Timers } from '../ports.js';
 import type { Reach } from '../reach.js';
@@ -47,6 +48,8 @@ export interface ReportsDeps {
   reach: Reach;
   clock: Clock;
   files: FileDrop;
+  /** Other features' lines in the weekly report (shifts: handoffs acknowledged in time). */
+  sections?: () => readonly ReportSection[];
   log: (level: 'info' | 'warn', message: string, details?: Record<string, unknown>) => void;
 }
 
@@ -95,6 +98,15 @@ export class Reports {
       value: `${[...bySeverity.values()].reduce((a, b) => a + b, 0)} (${[...bySeverity.entries()].map(([s, n]) => `${s} ${n}`).join(' · ')})`,
     }));
     if (byDepartment.length > 0) blocks.push({ type: 'fields', fields: byDepartment });
+    const lines: string[] = [];
+    for (const section of this.deps.sections?.() ?? []) {
+      try {
+        lines.push(...(await section.lines({ from, to, zone, now })));
+      } catch (error) {
+        this.deps.log('warn', `the ${section.name} lines of the weekly report failed; it goes out without them`, { err: error });
+      }
+    }
+    if (lines.length > 0) blocks.push({ type: 'section', text: lines.join('\n') });
 
     const fields: Field[] = [];
     for (const metric of REPORT_METRICS) {

@@ -4,13 +4,13 @@
  * waiting for you" (with its Acknowledge button).
  */
 import { escapeText, timeToken, type Block } from '../../chat/message.js';
-import type { BriefingContext, BriefingSection, HomeSection, Viewer } from '../glance.js';
+import type { BriefingContext, BriefingSection, HomeSection, ReportContext, ReportSection, Viewer } from '../glance.js';
 import { addDays, localClock, localInstant } from '../schedule/local-time.js';
 import type { ShiftContext } from './context.js';
 import { ACK_HANDOFF } from './messages.js';
 import { instancesStarting, nextInstancesFor } from './rota.js';
 
-export function shiftGlance(ctx: ShiftContext): { briefing: BriefingSection[]; home: HomeSection[] } {
+export function shiftGlance(ctx: ShiftContext): { briefing: BriefingSection[]; home: HomeSection[]; report: ReportSection[] } {
   const name = (id: string) => ctx.roster.byId(id)?.name ?? id;
   const departmentName = (id: string) => ctx.config.departments.find((d) => d.id === id)?.name ?? id;
   const inScope = (department: string, departments: readonly string[] | undefined) => !departments || departments.includes(department);
@@ -39,6 +39,36 @@ export function shiftGlance(ctx: ShiftContext): { briefing: BriefingSection[]; h
       lines.push(`🤝 **Handoff not acknowledged:** ${h.id} (${escapeText(departmentName(d))}) from ${escapeText(h.author.name)}, waiting since ${timeToken(h.createdAt)}${waiting}`);
     }
     return lines;
+  };
+
+  /**
+   * The weekly report's "handoffs acknowledged in time": a handoff is in time when acknowledged
+   * within handoffs.acknowledgeWithin of the incoming shift's start (or of being written, when
+   * that was later) — the deadline its reminder fires at.
+   */
+  const handoffsInTime = async (c: ReportContext): Promise<string[]> => {
+    const from = localInstant(c.from, { hour: 0, minute: 0 }, c.zone).at.getTime();
+    const to = localInstant(addDays(c.to, 1), { hour: 0, minute: 0 }, c.zone).at.getTime() - 1;
+    const within = ctx.config.handoffs.acknowledgeWithin;
+    const parts: string[] = [];
+    let [total, inTime, late, waiting] = [0, 0, 0, 0];
+    for (const d of ctx.config.departments) {
+      for (const h of await ctx.deps.store.handoffsBetween(d.id, from, to)) {
+        total += 1;
+        if (!h.acknowledgedAt) {
+          waiting += 1;
+          continue;
+        }
+        const due = Math.max(Date.parse(h.createdAt), h.incoming ? Date.parse(h.incoming.start) : 0) + (within ?? Infinity);
+        if (Date.parse(h.acknowledgedAt) <= due) inTime += 1;
+        else late += 1;
+      }
+    }
+    if (total === 0) return ['🤝 **Handoffs:** none written'];
+    parts.push(`${inTime} of ${total} acknowledged ${within === null ? '' : 'in time '}(${Math.round((inTime / total) * 100)}%)`);
+    if (late > 0) parts.push(`${late} late`);
+    if (waiting > 0) parts.push(`${waiting} not acknowledged`);
+    return [`🤝 **Handoffs:** ${parts.join(' · ')}`];
   };
 
   const nextShift = async (viewer: Viewer, now: Date): Promise<Block[]> => {
@@ -70,6 +100,7 @@ export function shiftGlance(ctx: ShiftContext): { briefing: BriefingSection[]; h
       { name: 'shifts', lines: onShiftToday },
       { name: 'handoffs', lines: pendingHandoffs },
     ],
+    report: [{ name: 'handoffs', lines: handoffsInTime }],
     home: [
       { name: 'next shift', order: 30, blocks: nextShift },
       { name: 'handoff', order: 31, blocks: (viewer) => handoffForYou(viewer) },

@@ -80,6 +80,8 @@ export interface ShiftStore {
   getHandoff(id: string): Promise<Handoff | undefined>;
   /** The department's newest handoff. */
   latestHandoff(department: string): Promise<Handoff | undefined>;
+  /** A department's handoffs written in [from, to] (ms), oldest first. */
+  handoffsBetween(department: string, from: number, to: number): Promise<Handoff[]>;
   /** Records where a handoff's cards were delivered (message keys), for in-place updates. */
   recordHandoffCards(id: string, cards: Handoff['cards'], audit: AuditEntry): Promise<Handoff>;
   /** The first acknowledgement wins; later ones (double presses, retries) change nothing. */

@@ -13,6 +13,8 @@ import { isBreached } from './core/escalations/model.js';
 import { EscalationRules } from './core/escalations/rules.js';
 import { EscalationService } from './core/escalations/service.js';
 import { Features } from './core/feature.js';
+import { kudosFeature } from './core/kudos/feature.js';
+import { KudosService } from './core/kudos/service.js';
 import { csatFollower, CsatService } from './core/polls/csat-after-resolve.js';
 import { listeningFeature } from './core/polls/feature.js';
 import { PollService } from './core/polls/poll-service.js';
@@ -34,6 +36,7 @@ import { buildMetrics, type MetricsModule } from './metrics-module.js';
 import { DeliveryLog } from './store/deliveries.js';
 import { RedisDrafts } from './store/drafts.js';
 import { RedisEscalationStore } from './store/escalations.js';
+import { RedisKudosStore } from './store/kudos.js';
 import { FactMetricsSink, RedisConnectorStore } from './store/connector-store.js';
 import { RedisMetricStore } from './store/metrics.js';
 import { RedisPollStore } from './store/polls.js';
@@ -125,6 +128,10 @@ export function buildModules(infra: ModuleInfra): Modules {
     .add(shiftsFeature(shifts))
     .add(adminFeature({ settings, reload: infra.reloadConfig }))
     .add(listening);
+
+  // Kudos: public thank-yous, counted per person for the managers' weekly summary.
+  const kudosStore = new RedisKudosStore(redis, prefix);
+  features.add(kudosFeature(new KudosService({ settings, store: kudosStore, outbox, clock })));
 
   // Metrics, briefings, reports and the at-a-glance page (wired in metrics-module.ts).
   const metrics = buildMetrics(infra, { outbox, timers, features });

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { Channels, ClockTime, Duration, Id, TimeZone, Weekday } from './config-types.js';
+import { Coaching } from './coaching-schema.js';
+import { Kudos } from './kudos-schema.js';
 import { CustomerChannels, DepartmentCsat, Pulse, pulseReferences } from './listening-schema.js';
 import { metricsReferences, WeeklyReport } from './metrics-schema.js';
 import { HandoffSettings, ReminderSettings, Shift, shiftReferences } from './shifts-schema.js';
@@ -124,6 +126,8 @@ export const TeamConfigSchema = z
     customerChannels: CustomerChannels.default([]),
     pulses: z.array(Pulse).default([]),
     reports: z.strictObject({ weekly: WeeklyReport.optional() }).optional(),
+    kudos: Kudos.prefault({}),
+    coaching: Coaching.prefault({}),
   })
   // Cross-references run even when other parts are invalid, so that every problem is listed at once.
   .superRefine((raw, ctx) => crossReferences(raw as unknown as Loose, ctx), { when: () => true });

@@ -37,6 +37,10 @@
  *   <p>:{org}:…                            the organization's records (cover requests, handoffs, shift
  *                                          overrides) and its audit stream: see src/store/org-records.ts
  *   <p>:{org}:shift-overrides              hash    <shift>/<date> → JSON list of who works that occurrence
+ *   <p>:{org}:kudos:seq                    string  last kudos number (INCR; K-n)
+ *   <p>:{org}:kudos:given:<person>:<date>  string  kudos a person gave on their local date (3 days)
+ *   <p>:{org}:kudos:dup:<person>:<hash>    string  "<ms>|K-n": the last kudos with that receiver and text (a repeat within a minute is the same one)
+ *   <p>:{org}:kudos:received:<person>      zset    K-n → given at (ms), kept 400 days (counts per week)
  *   <p>:seen-tenants:<platform>            zset    tenant → last seen (ms): the organization's tenant on a platform
  *   <p>:poll-tenants                       set     tenants that have polls (for upkeep)
  *   <p>:slack:installs                     hash    Slack installation key → installation JSON
@@ -116,6 +120,10 @@ export function orgKeys(prefix: string) {
     records: (collection: string) => `${base}:${collection}`,
     audit: `${base}:audit`,
     overrides: `${base}:shift-overrides`,
+    kudosSeq: `${base}:kudos:seq`,
+    kudosGiven: (person: string, date: string) => `${base}:kudos:given:${person}:${date}`,
+    kudosDuplicate: (person: string, hash: string) => `${base}:kudos:dup:${person}:${hash}`,
+    kudosReceived: (person: string) => `${base}:kudos:received:${person}`,
   };
 }
 

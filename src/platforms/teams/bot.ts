@@ -186,7 +186,12 @@ export class ShiftleadTeamsBot extends TeamsActivityHandler {
       if (answer.reply) await this.answerPrivately(ctx, actor, answer.reply);
       return;
     }
-    const text = (TurnContext.removeRecipientMention(a) ?? a.text ?? '').replace(/<at>[^<]*<\/at>/g, '').replace(/&nbsp;/g, ' ').trim();
+    // Other people mentioned stay in the text as `@Name` (e.g. kudos @Ben Okafor …); the bot's own mention goes.
+    const botMentions = new Set((a.entities ?? []).filter((e) => e.type === 'mention' && (e['mentioned'] as { id?: string } | undefined)?.id === a.recipient?.id).map((e) => String(e['text'] ?? '')));
+    const text = (TurnContext.removeRecipientMention(a) ?? a.text ?? '')
+      .replace(/<at>([^<]*)<\/at>/g, (tag: string, name: string) => (botMentions.has(tag) || !name.trim() ? '' : `@${name.trim()}`))
+      .replace(/&nbsp;/g, ' ')
+      .trim();
     const [word = '', ...rest] = text.split(/\s+/);
     const name = word.replace(/^\//, '').toLowerCase();
     if (!name || name === 'help' || name === '?') return this.reply(ctx, help(this.deps.interactions));

@@ -1,0 +1,98 @@
+/**
+ * Kudos: `/kudos <person> <what for>` posts a short public thank-you where it was given (or in
+ * `kudos.channel`) and DMs the person. At most `kudos.maxPerDay` given per person per day (their
+ * own day), never to yourself; a request delivered twice counts once. Each kudos is audited and
+ * counted for the receiver, for the managers' weekly summary.
+ */
+import { createHash } from 'node:crypto';
+import type { Delivery } from '../../chat/delivery.js';
+import { escapeText, type Message, type PlatformKind } from '../../chat/message.js';
+import type { Person } from '../../config/team-config-schema.js';
+import type { Actor, Answer } from '../interactions.js';
+import { Mentions } from '../mentions.js';
+import type { Clock, Outbox } from '../ports.js';
+import { Reach } from '../reach.js';
+import { localDate } from '../schedule/local-time.js';
+import type { Settings } from '../settings.js';
+import { KUDOS_MAX_TEXT, parseKudos } from './parse.js';
+import type { KudosStore } from './ports.js';
+
+/** A second identical kudos (same giver, person and text) within this long is the same request delivered twice. */
+export const DUPLICATE_WINDOW_MS = 60_000;
+
+export const KUDOS_USAGE = '<person> <what for>  a public thank-you (and a DM to them)';
+
+const PLATFORM_NAME: Record<PlatformKind, string> = { slack: 'Slack', teams: 'Microsoft Teams', console: 'console' };
+const ROSTER_FIELD: Record<PlatformKind, string> = { slack: 'slack: U0123ABCD (their Slack member id)', teams: 'teams: <their Microsoft Entra object id>', console: 'an id' };
+
+const say = (text: string): Message => ({ text, blocks: [{ type: 'section', text }] });
+const answer = (text: string): Answer => ({ reply: say(text) });
+
+export interface KudosDeps {
+  settings: Settings;
+  store: KudosStore;
+  outbox: Outbox;
+  clock: Clock;
+}
+
+export class KudosService {
+  constructor(private readonly deps: KudosDeps) {}
+
+  private usage(): string {
+    const example = this.deps.settings.roster.people[0]?.id ?? 'ben';
+    return `Give kudos with **/kudos <person> <what for>**, e.g. /kudos ${example} for untangling the Acme refund.`;
+  }
+
+  async give(actor: Actor, text: string): Promise<Answer> {
+    const { settings, clock } = this.deps;
+    const roster = settings.roster;
+    const giver = actor.personId ? roster.byId(actor.personId) : roster.find(actor.platform, actor.user, actor.email);
+    if (!giver) return answer(`You are not in Shiftlead's roster yet, so you cannot give kudos. Ask a manager to add your ${PLATFORM_NAME[actor.platform]} id to the team configuration.`);
+    const args = parseKudos(text, roster);
+    if (!args.ok) {
+      if (args.problem === 'empty') return answer(this.usage());
+      const people = roster.people.slice(0, 20).map((p) => p.id).join(', ');
+      return answer(`No one called "${escapeText(args.word)}" in the roster. Name them by mention, id or name (people: ${people}${roster.people.length > 20 ? ', …' : ''}). ${this.usage()}`);
+    }
+    const { person } = args;
+    const thanks = args.text.trim();
+    if (person.id === giver.id) return answer('You cannot give yourself kudos. Thank someone else for something they did!');
+    if (!thanks) return answer(`Say what the kudos is for: /kudos ${person.id} for …`);
+    if (thanks.length > KUDOS_MAX_TEXT) return answer(`That is ${thanks.length} characters; kudos are short (at most ${KUDOS_MAX_TEXT}). Nothing was posted.`);
+    const user = Reach.userOn(person, actor.platform);
+    if (!user) {
+      return answer(`${escapeText(person.name)} has no ${PLATFORM_NAME[actor.platform]} id in Shiftlead's team configuration, so they cannot be thanked here. Ask a manager to add it under people → ${person.id} (${ROSTER_FIELD[actor.platform]}). Nothing was posted.`);
+    }
+    const kudos = settings.config.kudos;
+    const conversation = kudos.channel?.[actor.platform] ?? actor.conversation;
+    if (!conversation) return answer('Give kudos in a channel (or set kudos.channel in the team configuration): there is nowhere here to post the thank-you.');
+
+    const now = clock.now();
+    const fingerprint = createHash('sha1').update(`${person.id}\n${thanks.replace(/\s+/g, ' ')}`).digest('hex').slice(0, 20);
+    const given = await this.deps.store.give(
+      { from: giver.id, to: person.id, giverDate: localDate(now, giver.timezone), fingerprint, at: now, maxPerDay: kudos.maxPerDay, duplicateWindowMs: DUPLICATE_WINDOW_MS },
+      { actor: giver.id, at: now.toISOString(), type: 'kudos.given', subject: '', to: person.id, detail: `${actor.platform} ${conversation}` },
+    );
+    if (given.outcome === 'limit') {
+      return answer(`You have given ${given.count} kudos today, the most one person can give in a day (${kudos.maxPerDay}). Thank you for noticing good work — you can give more tomorrow. Nothing was posted.`);
+    }
+    // A duplicate queues the same deliveries again: their keys make that a no-op, or finish what a crash left undone.
+    await this.deps.outbox.enqueue(this.deliveries(given.id, actor, conversation, giver, person, user, thanks));
+    const where = kudos.channel?.[actor.platform] && kudos.channel[actor.platform] !== actor.conversation ? 'in the kudos channel' : 'here';
+    const count = given.outcome === 'given' ? ` You have given ${given.count} of ${kudos.maxPerDay} today.` : '';
+    return answer(`🎉 Kudos to ${escapeText(person.name)} posted ${where} and sent to them by DM.${count}`);
+  }
+
+  private deliveries(id: string, actor: Actor, conversation: string, giver: Person, person: Person, user: string, thanks: string): Delivery[] {
+    const m = new Mentions(this.deps.settings.roster);
+    const text = `🎉 **Kudos** to ${m.person(person)} from ${m.person(giver)}: ${escapeText(thanks)}`;
+    const post = m.message(text, [{ type: 'section', text }]);
+    const dmText = `🎉 ${escapeText(giver.name)} gave you kudos: “${escapeText(thanks)}”`;
+    const dm: Message = { text: dmText, blocks: [{ type: 'section', text: dmText }, { type: 'context', text: 'It is posted for the team to see, too. Keep it up!' }] };
+    const base = { tenant: actor.tenant, platform: actor.platform };
+    return [
+      { ...base, key: `org.kudos.${id}.post`, target: { kind: 'conversation', conversation }, message: post },
+      { ...base, key: `org.kudos.${id}.dm`, target: { kind: 'dm', user }, message: dm },
+    ];
+  }
+}

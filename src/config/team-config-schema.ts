@@ -3,6 +3,7 @@
  * targets, briefing schedules and quiet hours. Unknown keys are errors.
  */
 import { z } from 'zod';
+import { Coaching } from './coaching-schema.js';
 import { Channels, ClockTime, Duration, Id, TimeZone, Weekday } from './config-types.js';
 import { CustomerChannels, DepartmentCsat, Pulse, pulseReferences } from './listening-schema.js';
 import { metricsReferences, WeeklyReport } from './metrics-schema.js';
@@ -124,6 +125,7 @@ export const TeamConfigSchema = z
     customerChannels: CustomerChannels.default([]),
     pulses: z.array(Pulse).default([]),
     reports: z.strictObject({ weekly: WeeklyReport.optional() }).optional(),
+    coaching: Coaching.prefault({}),
   })
   // Cross-references run even when other parts are invalid, so that every problem is listed at once.
   .superRefine((raw, ctx) => crossReferences(raw as unknown as Loose, ctx), { when: () => true });

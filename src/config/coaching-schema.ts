@@ -1,0 +1,40 @@
+/**
+ * The coaching feature's key in the team configuration: nudges suggested from signals, their
+ * frequency caps, and the weekly workload summary's schedule and thresholds.
+ *
+ *   coaching:
+ *     signals: { missedAcknowledge: true, lowRating: true, streak: { resolvedWithinSla: 5 } }
+ *     maxPerDay: 1
+ *     maxPerWeek: 3
+ *     weeklySummary: { day: mon, at: "09:00", timezone: Europe/Lisbon }
+ */
+import { z } from 'zod';
+import { ClockTime, TimeZone, Weekday } from './config-types.js';
+
+/** Which signals produce suggested nudges; each can be switched off with `false`. */
+export const CoachingSignals = z.strictObject({
+  /** An escalation the person owned missed its acknowledge deadline. */
+  missedAcknowledge: z.boolean().default(true),
+  /** A rating of 2 or less on an escalation the person resolved. */
+  lowRating: z.boolean().default(true),
+  /** N escalations resolved within SLA in one week (a positive nudge), or false. */
+  streak: z.union([z.literal(false), z.strictObject({ resolvedWithinSla: z.number().int().min(2).max(100) })]).default({ resolvedWithinSla: 5 }),
+});
+
+export const Coaching = z
+  .strictObject({
+    signals: CoachingSignals.prefault({}),
+    /** At most this many corrective suggestions per person per day (their own calendar day). */
+    maxPerDay: z.number().int().min(1).max(10).default(1),
+    /** At most this many corrective suggestions per person per week (Monday to Sunday, their own zone). */
+    maxPerWeek: z.number().int().min(1).max(30).default(3),
+    /** When each department's managers get the weekly workload summary. */
+    weeklySummary: z.strictObject({ day: Weekday, at: ClockTime, timezone: TimeZone.optional() }).optional(),
+    /** Flag more than this many late shifts in a row. */
+    maxLateInARow: z.number().int().min(1).max(14).default(3),
+    /** Flag more than this many hours worked in a week. */
+    maxHoursPerWeek: z.number().positive().max(168).default(45),
+  })
+  .refine((c) => c.maxPerWeek >= c.maxPerDay, { message: 'maxPerWeek must be at least maxPerDay', path: ['maxPerWeek'] });
+
+export type CoachingConfig = z.infer<typeof Coaching>;

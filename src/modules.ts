@@ -6,6 +6,8 @@ import type { Redis } from 'ioredis';
 import type { PlatformKind } from './chat/message.js';
 import type { PacingRules } from './chat/platform.js';
 import { adminFeature, type ReloadResult } from './core/admin/feature.js';
+import { CoachingContext } from './core/coaching/context.js';
+import { coachingFeature } from './core/coaching/feature.js';
 import type { PlatformDirectory } from './chat/platform.js';
 import type { Env } from './config/env.js';
 import { escalationsFeature } from './core/escalations/feature.js';
@@ -33,7 +35,9 @@ import { QueueTimers } from './jobs/timers.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import { buildMetrics, type MetricsModule } from './metrics-module.js';
+import { deliveryStatus, RedisCoachingStore } from './store/coaching.js';
 import { DeliveryLog } from './store/deliveries.js';
+import { RedisEscalationReader } from './store/escalation-reader.js';
 import { RedisDrafts } from './store/drafts.js';
 import { RedisEscalationStore } from './store/escalations.js';
 import { RedisKudosStore } from './store/kudos.js';
@@ -132,6 +136,19 @@ export function buildModules(infra: ModuleInfra): Modules {
   // Kudos: public thank-yous, counted per person for the managers' weekly summary.
   const kudosStore = new RedisKudosStore(redis, prefix);
   features.add(kudosFeature(new KudosService({ settings, store: kudosStore, outbox, clock })));
+  // Coaching: nudges written by leads and managers, suggested nudges from the escalation records' signals.
+  const coaching = new CoachingContext({
+    settings,
+    store: new RedisCoachingStore(redis, prefix),
+    outbox,
+    timers,
+    clock,
+    reach,
+    deliveries: deliveryStatus(new DeliveryLog(redis, prefix)),
+    overrides: () => shifts.overrides(),
+    escalations: new RedisEscalationReader(redis, prefix),
+  });
+  features.add(coachingFeature(coaching));
 
   // Metrics, briefings, reports and the at-a-glance page (wired in metrics-module.ts).
   const metrics = buildMetrics(infra, { outbox, timers, features });

@@ -113,6 +113,11 @@ export class DeliveryLog implements MessageLinks {
     return (await this.redis.hsetnx(this.keys(tenant).outFailed, failure.key, JSON.stringify(failure))) === 1;
   }
 
+  /** True when the delivery with this idempotency key failed for good. */
+  async failed(tenant: string, key: string): Promise<boolean> {
+    return (await this.redis.hexists(this.keys(tenant).outFailed, key)) === 1;
+  }
+
   /** Permanent failures of a tenant, by idempotency key. */
   async failures(tenant: string): Promise<DeliveryFailure[]> {
     const all = await this.redis.hvals(this.keys(tenant).outFailed);

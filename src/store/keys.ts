@@ -41,6 +41,13 @@
  *   <p>:{org}:kudos:given:<person>:<date>  string  kudos a person gave on their local date (3 days)
  *   <p>:{org}:kudos:dup:<person>:<hash>    string  "<ms>|K-n": the last kudos with that receiver and text (a repeat within a minute is the same one)
  *   <p>:{org}:kudos:received:<person>      zset    K-n → given at (ms), kept 400 days (counts per week)
+ *   <p>:{org}:nudges, suggestions          coaching records (OrgRecords): nudges by sender, suggestions by person
+ *   <p>:{org}:coach:sent:<person>          zset    nudge id → when it went out to that person (ms)
+ *   <p>:{org}:coach:held                   zset    nudge id → when it is due (ms), while held
+ *   <p>:{org}:coach:signals                hash    signal key → what became of it (suggestion id, folded, skipped)
+ *   <p>:{org}:coach:caps:<person>          zset    suggestion id → when it was made (ms), corrective ones only
+ *   <p>:{org}:coach:folded:<person>        zset    signal JSON {rule, at, detail} → when it happened (ms)
+ *   <p>:{org}:coach:optout                 hash    person id → when they opted out of suggested nudges
  *   <p>:seen-tenants:<platform>            zset    tenant → last seen (ms): the organization's tenant on a platform
  *   <p>:poll-tenants                       set     tenants that have polls (for upkeep)
  *   <p>:slack:installs                     hash    Slack installation key → installation JSON
@@ -124,6 +131,20 @@ export function orgKeys(prefix: string) {
     kudosGiven: (person: string, date: string) => `${base}:kudos:given:${person}:${date}`,
     kudosDuplicate: (person: string, hash: string) => `${base}:kudos:dup:${person}:${hash}`,
     kudosReceived: (person: string) => `${base}:kudos:received:${person}`,
+  };
+}
+
+/** Keys of the coaching feature's own indexes (src/store/coaching.ts), beside the organization's records. */
+export function coachingKeys(prefix: string, scope = 'org') {
+  if (!/^[A-Za-z0-9._-]+$/.test(scope)) throw new Error(`invalid scope ${JSON.stringify(scope)}`);
+  const base = `${prefix}:{${scope}}:coach`;
+  return {
+    sent: (person: string) => `${base}:sent:${person}`,
+    held: `${base}:held`,
+    signals: `${base}:signals`,
+    caps: (person: string) => `${base}:caps:${person}`,
+    folded: (person: string) => `${base}:folded:${person}`,
+    optOut: `${base}:optout`,
   };
 }
 

@@ -13,7 +13,7 @@ export const BOT_SCOPES = [
 
 export const BOT_EVENTS = ['app_home_opened', 'app_uninstalled', 'reaction_added', 'tokens_revoked'] as const;
 
-export const SLASH_COMMANDS = ['/escalate', '/escalations', '/shift', '/handoff', '/shiftlead', '/poll', '/csat', '/pulse', '/briefing', '/report', '/home', '/kudos'] as const;
+export const SLASH_COMMANDS = ['/escalate', '/escalations', '/shift', '/handoff', '/shiftlead', '/poll', '/csat', '/pulse', '/briefing', '/report', '/home', '/kudos', '/nudge', '/nudges'] as const;
 
 /** Shortcut callback ids. */
 export const SHORTCUTS = { escalateMessage: 'escalate_message', newEscalation: 'new_escalation' } as const;

@@ -1,0 +1,83 @@
+/** What every part of the coaching feature needs: its ports, and small shared steps over them. */
+import type { Person, TeamConfig } from '../../config/team-config-schema.js';
+import type { Actor } from '../interactions.js';
+import type { EscalationReader } from '../metrics/ports.js';
+import type { AuditEntry, Clock, Outbox, Timers } from '../ports.js';
+import type { Reach } from '../reach.js';
+import type { Roster } from '../roster.js';
+import type { Settings } from '../settings.js';
+import type { Overrides } from '../shifts/rota.js';
+import type { CoachingStore, DeliveryStatus } from './ports.js';
+
+export interface CoachingDeps {
+  settings: Settings;
+  store: CoachingStore;
+  outbox: Outbox;
+  timers: Timers;
+  clock: Clock;
+  reach: Reach;
+  /** Whether the outbox delivered a nudge (for /nudge list). */
+  deliveries: DeliveryStatus;
+  /** Who works which shift occurrence when it was changed at run time (cover, assignments). */
+  overrides(): Promise<Overrides>;
+  /** The escalation records the signals are read from. */
+  escalations: EscalationReader;
+}
+
+export class CoachingContext {
+  constructor(readonly deps: CoachingDeps) {}
+
+  get config(): TeamConfig {
+    return this.deps.settings.config;
+  }
+
+  get roster(): Roster {
+    return this.deps.settings.roster;
+  }
+
+  now(): Date {
+    return this.deps.clock.now();
+  }
+
+  person(actor: Pick<Actor, 'platform' | 'user' | 'email'>): Person | undefined {
+    return this.roster.find(actor.platform, actor.user, actor.email);
+  }
+
+  isLead(person: Person | undefined): boolean {
+    return person?.role === 'lead' || person?.role === 'manager';
+  }
+
+  /** An audit entry; coaching entries name who and whom, never a nudge's text. */
+  audit(actor: string, type: string, subject: string, detail?: string): AuditEntry {
+    return { actor, at: this.now().toISOString(), type, subject, ...(detail ? { detail } : {}) };
+  }
+
+  /** A roster person by id, first name, full name, email or platform id (`@caro`, `<@U0CARODIA|caro>`). */
+  findPerson(word: string): Person | undefined {
+    const slack = /^<@([UW][A-Z0-9]+)(\|[^>]*)?>$/.exec(word)?.[1];
+    const needle = (slack ?? word.replace(/^@/, '')).toLowerCase();
+    const people = this.roster.people;
+    const exact = people.find((p) => p.id === needle || p.name.toLowerCase() === needle || p.email?.toLowerCase() === needle || p.slack?.toLowerCase() === needle || p.teams?.toLowerCase() === needle);
+    if (exact) return exact;
+    const byFirst = people.filter((p) => p.name.toLowerCase().split(' ')[0] === needle);
+    return byFirst.length === 1 ? byFirst[0] : undefined;
+  }
+
+  /** The person's leads and managers: of the departments they are on duty in or work shifts for (every manager when none). */
+  reviewers(person: Person): Person[] {
+    const departments = new Set<string>();
+    for (const d of this.config.departments) if (d.onDuty.includes(person.id)) departments.add(d.id);
+    for (const s of this.config.shifts) if (s.people.includes(person.id)) departments.add(s.department);
+    const out = new Map<string, Person>();
+    const everyLead = this.roster.people.filter((p) => p.role === 'lead');
+    const everyManager = this.roster.people.filter((p) => p.role === 'manager');
+    for (const d of this.config.departments.filter((x) => departments.has(x.id))) {
+      const leads = d.leads.length > 0 ? d.leads.flatMap((id) => this.roster.byId(id) ?? []) : everyLead;
+      const managers = d.managers.length > 0 ? d.managers.flatMap((id) => this.roster.byId(id) ?? []) : everyManager;
+      for (const p of [...leads, ...managers]) out.set(p.id, p);
+    }
+    if (out.size === 0) for (const p of everyManager) out.set(p.id, p);
+    out.delete(person.id);
+    return [...out.values()];
+  }
+}

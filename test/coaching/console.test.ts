@@ -1,0 +1,64 @@
+/** Coaching in the console: the flows typed at the REPL of a running app, with its clock set to a chosen Monday. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestApp } from '../support/app.js';
+import { clockAt } from '../support/clock.js';
+import { ConsoleLines } from '../support/console-lines.js';
+import { deletePrefix, newRedis } from '../support/redis.js';
+import { shiftConfig } from '../support/shift-config.js';
+
+describe('coaching in the console', () => {
+  let app: Awaited<ReturnType<typeof startTestApp>> | undefined;
+  afterEach(async () => {
+    if (!app) return;
+    await app.close();
+    const redis = newRedis();
+    await deletePrefix(redis, app.prefix);
+    redis.disconnect();
+  });
+
+  async function start(at: string) {
+    const terminal = new ConsoleLines();
+    app = await startTestApp({ config: shiftConfig(), clock: clockAt(new Date(at)), console: { input: terminal.input, output: terminal.output, onExit: () => undefined } });
+    return terminal;
+  }
+
+  it('a lead nudges someone on shift; they thank and reply; the sender hears both and lists it', async () => {
+    // Monday 09:00 UTC: Ben works Early (06:00–14:00 Lisbon), 10:00 in Lagos.
+    const t = await start('2027-03-01T09:00:00Z');
+    expect(await t.type('as caro /nudge ben Nice work', 'Only leads and managers')).toContain('Only leads and managers can send nudges');
+    const sent = await t.type('as ana /nudge ben Great handling of the Acme outage this morning.', 'on its way');
+    expect(sent).toContain('Your note to Ben Okafor is on its way (they are on shift)');
+    await t.printed(/DM to Ben Okafor[\s\S]*A note from Ana Lima \(manager\)[\s\S]*Great handling of the Acme outage/);
+    const dm = t.latest('A note from Ana Lima');
+    expect(dm.button('Thanks')).toBe(1);
+    await t.type(`as ben press ${dm.message} ${dm.button('Thanks')}`, 'Thanks sent to Ana Lima');
+    await t.printed(/DM to Ana Lima[\s\S]*Ben Okafor said thanks for your note/);
+    // Reply opens a one-field form; the answer goes to Ana only.
+    await t.type(`as ben press ${dm.message} Reply`, 'Your reply to Ana Lima');
+    await t.type('Thank you, it was a team effort.', 'Your reply went to Ana Lima');
+    await t.printed(/DM to Ana Lima[\s\S]*Ben Okafor replied[\s\S]*it was a team effort/);
+    const list = await t.type('as ana /nudge list', 'Your nudges, last 30 days');
+    expect(list).toContain('Ben Okafor');
+    expect(list).toMatch(/acknowledged \(replied\)/);
+  }, 30_000);
+
+  it('a nudge to someone off shift is held until their shift starts, and the sender is told when', async () => {
+    // 13:59:57 UTC: Caro (Bogotá, UTC−5) works Late from 14:00 Lisbon, 09:00 her time.
+    const t = await start('2027-03-01T13:59:57Z');
+    const held = await t.type('as ana /nudge caro Thanks for covering yesterday.', 'is held');
+    expect(held).toContain('Carolina Díaz is off shift; this arrives at 09:00 Carolina Díaz’s time (America/Bogota), when their Late shift starts, in 3s');
+    expect(t.out).not.toMatch(/DM to Carolina Díaz/);
+    await t.printed(/DM to Carolina Díaz[\s\S]*Thanks for covering yesterday/, 15_000);
+  }, 30_000);
+
+  it('suggested nudges can be turned off and on; bad input changes nothing', async () => {
+    const t = await start('2027-03-01T09:00:00Z');
+    expect(await t.type('as caro /nudges off', 'Done')).toContain('no nudges suggested from signals will reach you');
+    expect(await t.type('as caro /nudges', 'are off for you')).toContain('/nudges on');
+    expect(await t.type('as caro /nudges on', 'Done')).toContain('suggested nudges for you again');
+    expect(await t.type('as ana /nudge nobody hello', 'No one called')).toContain('Nothing was sent');
+    expect(await t.type('as ana /nudge caro', 'Write what the note says')).toContain('Nothing was sent');
+    expect(await t.type(`as ana /nudge caro ${'x'.repeat(1001)}`, 'the most is 1,000')).toContain('1,001 characters');
+    expect(await t.type('as ana /nudge list', 'no nudges')).toContain('You have sent no nudges in the last 30 days');
+  }, 30_000);
+});

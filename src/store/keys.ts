@@ -23,6 +23,7 @@
  *   <p>:{<tenant>}:pace-held:<conversation> zset   per-conversation reservations, as pace-tenant-held
  *   <p>:{<tenant>}:pace-bulk:<conversation> zset   per-conversation reservations, as pace-tenant-bulk
  *   <p>:{<tenant>}:draft:<id>              string  form draft (prefill too large for the platform), 1 h
+ *   <p>:{<tenant>}:req:<request>           string  a platform request that ran (form, command, click), SET NX, 15 min
  *   <p>:{<tenant>}:teams:refs              hash    Teams conversation references by scope key
  *   <p>:{<tenant>}:poll:seq                string  last poll number (INCR)
  *   <p>:{<tenant>}:poll:<id>               hash    record JSON, status, closesAt, options, anonymous, salt (anonymous, until close), refreshWindow, lastRefresh, closedAt, closedBy, settled
@@ -96,6 +97,7 @@ export function tenantKeys(prefix: string, tenant: string) {
     paceConversationHeld: (conversation: string) => `${base}:pace-held:${conversation}`,
     paceConversationBulk: (conversation: string) => `${base}:pace-bulk:${conversation}`,
     draft: (id: string) => `${base}:draft:${id}`,
+    request: (request: string) => `${base}:req:${request}`,
     teamsRefs: `${base}:teams:refs`,
     pollSeq: `${base}:poll:seq`,
     poll: (id: string) => `${base}:poll:${id}`,

@@ -13,7 +13,7 @@
  *   <p>:{<tenant>}:audit                   stream  actor, at, type, subject, from, to (capped ~100k)
  *   <p>:{<tenant>}:out:refs                hash    message key → MessageRef JSON (where a message was delivered)
  *   <p>:{<tenant>}:out:versions            hash    message key → last version delivered by an update
- *   <p>:{<tenant>}:out:sent:<key>          string  idempotency marker of a delivered outbox job (7 days)
+ *   <p>:{<tenant>}:out:sent:<key>          string  idempotency marker of a delivered outbox job: '1', or where a saved message landed (7 days)
  *   <p>:{<tenant>}:out:failed              hash    idempotency key → failure JSON (permanent failures)
  *   <p>:{<tenant>}:out:wait:<message key>  set     outbox job ids waiting for that message to be delivered
  *   <p>:{<tenant>}:pace-tenant             hash    tenant-wide buckets: g<j> (next send time, ms), blocked (ms)

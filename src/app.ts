@@ -35,6 +35,7 @@ import { createConsole } from './platforms/console/index.js';
 import { createSlack, type Slack } from './platforms/slack/index.js';
 import { createTeams } from './platforms/teams/index.js';
 import { connectRedis } from './store/redis.js';
+import { RedisRequestLedger } from './store/request-ledger.js';
 import { RedisOutage } from './store/redis-outage.js';
 import { inspectRedis, judgeRedis } from './store/redis-checks.js';
 import { RedisTenantDirectory } from './store/tenants.js';
@@ -165,6 +166,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const { features, escalations, rules, metrics: metricsModule } = buildModules({ redis, prefix, queues, clock, settings, reach, log, replan, reloadConfig, pacing, env: options.env, metrics, platforms: (kind) => platforms.get(kind) });
     const { interactions } = features;
     interactions.onActor((actor) => seen(actor.platform)(actor.tenant));
+    // Each platform request runs once, however often the platform delivers it.
+    interactions.useLedger(new RedisRequestLedger(redis, prefix), (error) => {
+      if (!outage.failed(error)) log.warn({ err: error }, 'could not check a request for a repeat; ran it anyway');
+    });
     // Planning thousands of occurrences is background work: its own connection, without the
     // store's 2 s command timeout (which is there for people waiting on an answer).
     const planRedis = await connectRedis(options.redisUrl, 'worker', { name: 'shiftlead-schedules', onError: outage.failed });

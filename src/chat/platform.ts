@@ -38,6 +38,12 @@ export interface ChatPlatform {
   /** Posts a message to a conversation, or as a reply in the thread of `thread` when given
    * (its `threadRoot` when it is a reply itself). */
   post(tenant: string, conversation: string, message: Message, thread?: MessageRef): Promise<MessageRef>;
+  /**
+   * The link people open for a message `post` delivered, when the platform needs a call of its own
+   * for it (Slack's chat.getPermalink); left out where `post` returns it. Asked only after the
+   * delivery is recorded as sent, so a failure or crash here never posts the message again.
+   */
+  link?(tenant: string, ref: MessageRef): Promise<string | undefined>;
   /** Replaces a message this bot posted earlier. */
   update(tenant: string, ref: MessageRef, message: Message): Promise<void>;
   /** Sends a direct message to a user (the platform's user id). */

@@ -17,6 +17,29 @@ export interface Actor {
   personId?: string;
   /** The user's email, when the platform told it: the roster matches people by it when their platform id is not listed. */
   email?: string;
+  /**
+   * The platform's identity of this request, the same when the platform delivers it twice (Slack
+   * `view.id` + `view.hash` of a submission, a command's `trigger_id`, a click's message + action +
+   * `action_ts`; a Teams activity id). Interactions run once per identity; records made from a form
+   * use it as their source key.
+   */
+  request?: string;
+}
+
+/**
+ * Remembers which requests ran, for a while: `claim` is true for the first of a request identity
+ * and false for a repeat; `release` forgets one whose work failed, so that a retry runs.
+ */
+export interface RequestLedger {
+  claim(tenant: string, request: string): Promise<boolean>;
+  release(tenant: string, request: string): Promise<void>;
+}
+
+/** The platform delivered a request that ran already: answer nothing, change nothing. */
+export class DuplicateRequestError extends Error {
+  constructor(readonly request: string) {
+    super(`request ${request} was handled already`);
+  }
 }
 
 /** What a command or a button press answers. */
@@ -73,6 +96,42 @@ export class Interactions {
   private readonly actions: ActionHandler[] = [];
   private readonly forms: FormHandler[] = [];
   private readonly observers: Array<(actor: Actor) => void> = [];
+  private ledger: RequestLedger | undefined;
+  private ledgerFailed: ((error: unknown) => void) | undefined;
+
+  /**
+   * Runs each request identity (`Actor.request`) once. When the ledger cannot answer (its store is
+   * down) the request runs anyway: a rare duplicate beats refusing everyone during an outage.
+   */
+  useLedger(ledger: RequestLedger, failed?: (error: unknown) => void): void {
+    this.ledger = ledger;
+    this.ledgerFailed = failed;
+  }
+
+  /** Runs `work` once per request identity; a failure (or an answer `keep` refuses) forgets it, so a retry runs. */
+  private async once<T>(actor: Actor, work: () => Promise<T>, keep: (result: T) => boolean = () => true): Promise<T> {
+    const ledger = this.ledger;
+    const request = actor.request;
+    if (!ledger || !request) return work();
+    let claimed: boolean;
+    try {
+      claimed = await ledger.claim(actor.tenant, request);
+    } catch (error) {
+      this.ledgerFailed?.(error);
+      return work();
+    }
+    if (!claimed) throw new DuplicateRequestError(request);
+    const forget = () => ledger.release(actor.tenant, request).catch((error: unknown) => this.ledgerFailed?.(error));
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      await forget();
+      throw error;
+    }
+    if (!keep(result)) await forget();
+    return result;
+  }
 
   /** Called with the actor of every interaction (e.g. to learn which tenants the organization uses). */
   onActor(observer: (actor: Actor) => void): void {
@@ -115,20 +174,22 @@ export class Interactions {
     const handler = this.commands.get(name);
     if (!handler) throw new UnknownInteractionError(`unknown command "${name}"`);
     this.observe(actor);
-    return handler.run(actor, text, source);
+    return this.once(actor, () => handler.run(actor, text, source));
   }
 
   async action(actor: Actor, actionId: string, value: string, values?: FormValues): Promise<Answer> {
     const handler = this.actions.find((h) => actionId.startsWith(h.prefix));
     if (!handler) throw new UnknownInteractionError(`unknown action "${actionId}"`);
     this.observe(actor);
-    return handler.run(actor, actionId, value, values);
+    return this.once(actor, () => handler.run(actor, actionId, value, values));
   }
 
   async submit(actor: Actor, formId: string, values: FormValues, state?: string): Promise<SubmitAnswer> {
     const handler = this.forms.find((h) => formId.startsWith(h.prefix));
     if (!handler) throw new UnknownInteractionError(`unknown form "${formId}"`);
     this.observe(actor);
-    return handler.submit(actor, formId, values, state);
+    // A refused submission (problems shown next to the fields) is forgotten: the corrected one
+    // comes back with the same view id and hash on Slack, and must run.
+    return this.once(actor, () => handler.submit(actor, formId, values, state), (answer) => answer.ok);
   }
 }

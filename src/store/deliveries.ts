@@ -13,17 +13,29 @@ const SENT_TTL_SECONDS = 7 * 24 * 3600;
 
 // KEYS[1] out:sent:<key>, KEYS[2] out:refs, KEYS[3] out:versions, KEYS[4] out:wait:<saved as> (when saved)
 // ARGV[1] marker TTL (s), ARGV[2] saved as ('' for none), ARGV[3] its MessageRef JSON,
-// ARGV[4] the message an update replaced ('' for none), ARGV[5] the version it set
+// ARGV[4] the message an update replaced ('' for none), ARGV[5] the version it set,
+// ARGV[6] 1 to record where the saved message landed now (and release its waiters), 0 to leave
+//         that to \`complete\` (its link is still to come): the marker keeps the ref meanwhile
 // Returns the ids of the jobs that waited for the saved message (released: the caller promotes them).
 const MARK_SENT = new Script(`
-redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
+redis.call('SET', KEYS[1], ARGV[2] == '' and '1' or ARGV[3], 'EX', ARGV[1])
 if ARGV[4] ~= '' and tonumber(ARGV[5]) > tonumber(redis.call('HGET', KEYS[3], ARGV[4]) or '-1') then
   redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
 end
-if ARGV[2] == '' then return {} end
+if ARGV[2] == '' or ARGV[6] ~= '1' then return {} end
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 local waiting = redis.call('SMEMBERS', KEYS[4])
 if #waiting > 0 then redis.call('DEL', KEYS[4]) end
+return waiting
+`);
+
+// KEYS[1] out:refs, KEYS[2] out:wait:<message key>
+// ARGV[1] the message key, ARGV[2] its MessageRef JSON (with its link, when it has one)
+// Returns the ids of the jobs that waited for the message (released).
+const COMPLETE = new Script(`
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local waiting = redis.call('SMEMBERS', KEYS[2])
+if #waiting > 0 then redis.call('DEL', KEYS[2]) end
 return waiting
 `);
 
@@ -83,11 +95,19 @@ export class DeliveryLog implements MessageLinks {
   }
 
   /**
-   * Records a delivery, in one atomic step: the idempotency marker, where it landed (when saved),
-   * the version an update set. Returns the ids of the outbox jobs that waited for the saved
-   * message; they are released (no longer recorded) and the caller wakes them.
+   * Records a delivery the moment the platform took it, in one atomic step: the idempotency marker
+   * (holding where a saved message landed), the version an update set, and — when `complete` —
+   * where the saved message landed and which jobs waited for it. Those released jobs' ids are
+   * returned; the caller wakes them. Not `complete`: the message's link is still to be fetched
+   * (`complete` records it after), and a retry finds the ref in the marker (`unfinished`).
    */
-  async markSent(tenant: string, key: string, saved?: { messageKey: string; ref: MessageRef }, update?: { messageKey: string; version: number }): Promise<string[]> {
+  async markSent(
+    tenant: string,
+    key: string,
+    saved?: { messageKey: string; ref: MessageRef },
+    update?: { messageKey: string; version: number },
+    complete = true,
+  ): Promise<string[]> {
     const k = this.keys(tenant);
     if (!saved && !update) {
       await this.redis.set(k.outSent(key), '1', 'EX', SENT_TTL_SECONDS);
@@ -95,8 +115,25 @@ export class DeliveryLog implements MessageLinks {
     }
     const keys = [k.outSent(key), k.outRefs, k.outVersions];
     if (saved) keys.push(k.outWaiting(saved.messageKey));
-    const args = [SENT_TTL_SECONDS, saved?.messageKey ?? '', saved ? JSON.stringify(saved.ref) : '', update?.messageKey ?? '', update?.version ?? -1];
+    const args = [SENT_TTL_SECONDS, saved?.messageKey ?? '', saved ? JSON.stringify(saved.ref) : '', update?.messageKey ?? '', update?.version ?? -1, complete ? 1 : 0];
     return (await MARK_SENT.run(this.redis, keys, args)) as string[];
+  }
+
+  /** Records where a saved message landed, with its extras (its link), and releases the jobs that waited for it. */
+  async complete(tenant: string, messageKey: string, ref: MessageRef): Promise<string[]> {
+    const k = this.keys(tenant);
+    return (await COMPLETE.run(this.redis, [k.outRefs, k.outWaiting(messageKey)], [messageKey, JSON.stringify(ref)])) as string[];
+  }
+
+  /**
+   * A saved message that was delivered (its marker holds where) but not completed: the attempt
+   * that sent it ended before it recorded the link. Undefined when there is nothing left to do.
+   */
+  async unfinished(tenant: string, key: string, messageKey: string): Promise<MessageRef | undefined> {
+    const k = this.keys(tenant);
+    const [marker, recorded] = await Promise.all([this.redis.get(k.outSent(key)), this.redis.hexists(k.outRefs, messageKey)]);
+    if (recorded === 1 || !marker || !marker.startsWith('{')) return undefined;
+    return JSON.parse(marker) as MessageRef;
   }
 
   /**

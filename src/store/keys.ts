@@ -13,7 +13,7 @@
  *   <p>:{<tenant>}:audit                   stream  actor, at, type, subject, from, to (capped ~100k)
  *   <p>:{<tenant>}:out:refs                hash    message key → MessageRef JSON (where a message was delivered)
  *   <p>:{<tenant>}:out:versions            hash    message key → last version delivered by an update
- *   <p>:{<tenant>}:out:sent:<key>          string  idempotency marker of a delivered outbox job (7 days)
+ *   <p>:{<tenant>}:out:sent:<key>          string  idempotency marker of a delivered outbox job: '1', or where a saved message landed (7 days)
  *   <p>:{<tenant>}:out:failed              hash    idempotency key → failure JSON (permanent failures)
  *   <p>:{<tenant>}:out:wait:<message key>  set     outbox job ids waiting for that message to be delivered
  *   <p>:{<tenant>}:pace-tenant             hash    tenant-wide buckets: g<j> (next send time, ms), blocked (ms)
@@ -23,6 +23,7 @@
  *   <p>:{<tenant>}:pace-held:<conversation> zset   per-conversation reservations, as pace-tenant-held
  *   <p>:{<tenant>}:pace-bulk:<conversation> zset   per-conversation reservations, as pace-tenant-bulk
  *   <p>:{<tenant>}:draft:<id>              string  form draft (prefill too large for the platform), 1 h
+ *   <p>:{<tenant>}:req:<request>           string  a platform request that ran (form, command, click), SET NX, 15 min
  *   <p>:{<tenant>}:teams:refs              hash    Teams conversation references by scope key
  *   <p>:{<tenant>}:poll:seq                string  last poll number (INCR)
  *   <p>:{<tenant>}:poll:<id>               hash    record JSON, status, closesAt, options, anonymous, salt (anonymous, until close), refreshWindow, lastRefresh, closedAt, closedBy, settled
@@ -107,6 +108,7 @@ export function tenantKeys(prefix: string, tenant: string) {
     paceConversationHeld: (conversation: string) => `${base}:pace-held:${conversation}`,
     paceConversationBulk: (conversation: string) => `${base}:pace-bulk:${conversation}`,
     draft: (id: string) => `${base}:draft:${id}`,
+    request: (request: string) => `${base}:req:${request}`,
     teamsRefs: `${base}:teams:refs`,
     pollSeq: `${base}:poll:seq`,
     poll: (id: string) => `${base}:poll:${id}`,

@@ -6,7 +6,7 @@ import { DeliveryLog } from '../../src/store/deliveries.js';
 import { counter, eventually, startTestApp, waitForJob } from '../support/app.js';
 import { HttpTestPlatform } from '../support/http-platform.js';
 import { Recorder } from '../support/recorder.js';
-import { deletePrefix } from '../support/redis.js';
+import { deletePrefix, newRedis } from '../support/redis.js';
 
 const TENANT = 'slack-T0TEST';
 const text = (body: string) => ({ text: body, blocks: [{ type: 'section' as const, text: body }] });
@@ -26,15 +26,14 @@ describe('outbox', () => {
 
   beforeEach(async () => {
     recorder = new Recorder();
-    const url = await recorder.start();
-    app = await startTestApp({ extraPlatforms: [new HttpTestPlatform(url)] });
+    await recorder.start();
+    app = await startTestApp({ extraPlatforms: [new HttpTestPlatform(recorder.url)] });
     outbox = new QueueOutbox(app.queues);
   });
 
   afterEach(async () => {
     await app.close();
     await recorder.stop();
-    const { newRedis } = await import('../support/redis.js');
     const redis = newRedis();
     await deletePrefix(redis, app.prefix);
     redis.disconnect();
@@ -97,6 +96,38 @@ describe('outbox', () => {
     await waitForJob(app.queues.get('outbox'), 'reply-1', ['completed']);
     const reply = recorder.requests.find((r) => (r.json as { message: { text: string } }).message.text === 'reply-1');
     expect(reply?.json).toMatchObject({ thread: '1700000000.000100', conversation: 'C0SUPPORT' });
+  });
+
+  it('records a post as sent the moment the platform gives its id; its link is a step of its own that never posts again', async () => {
+    // This app's platform asks for links by a call of its own, as Slack does.
+    await app.close();
+    const redis = newRedis();
+    await deletePrefix(redis, app.prefix);
+    redis.disconnect();
+    app = await startTestApp({ extraPlatforms: [new HttpTestPlatform(recorder.url, undefined, 'slack', { links: true, linkTimeoutMs: 1_500 })] });
+    outbox = new QueueOutbox(app.queues);
+    const deliveries = new DeliveryLog(app.redis, app.prefix);
+    recorder.answer = (req) => ({ status: 200, body: { id: req.path === '/post' ? '1700000000.000900' : 'x' } });
+    // The first link request is never answered: the link step gives up, the post stands.
+    recorder.script = (req) => (req.path === '/link' ? { hold: true } : undefined);
+    const confirm: Delivery = { ...post('confirm-9', 'Posted: [open ESC-9](ref:card-9)'), target: { kind: 'dm', user: 'U0ANALIMA' } };
+    await outbox.enqueue([post('card-post-9', 'card', { saveAs: 'card-9' }), confirm]);
+    await recorder.waitFor((r) => r.some((x) => x.path === '/link'));
+    expect(await deliveries.wasSent(TENANT, 'card-post-9')).toBe(true);
+    // The confirmation links to the card: it waits for the link step, not for a second post.
+    expect(recorder.requests.filter((r) => r.path === '/dm')).toHaveLength(0);
+    await waitForJob(app.queues.get('outbox'), 'confirm-9', ['completed']);
+    expect(recorder.requests.filter((r) => r.path === '/post')).toHaveLength(1);
+    const dm = recorder.requests.find((r) => r.path === '/dm')?.json as { message: { text: string } };
+    expect(dm.message.text).toBe('Posted: open ESC-9');
+    expect(await deliveries.ref(TENANT, 'card-9')).toEqual({ conversation: 'C0SUPPORT', id: '1700000000.000900' });
+
+    // With an answer, the link is recorded and the next message links to it.
+    recorder.script = () => undefined;
+    await outbox.enqueue([post('card-post-10', 'card', { saveAs: 'card-10' }), { ...confirm, key: 'confirm-10', message: text('Posted: [open ESC-10](ref:card-10)') }]);
+    await waitForJob(app.queues.get('outbox'), 'confirm-10', ['completed']);
+    const second = recorder.requests.filter((r) => r.path === '/dm').at(-1)?.json as { message: { text: string } };
+    expect(second.message.text).toBe('Posted: [open ESC-10](https://chat.example/C0SUPPORT/1700000000.000900)');
   });
 
   it('drops an update older than the last one delivered', async () => {

@@ -7,11 +7,27 @@ import { ConversationNotFoundError, RateLimitedError, TransientChatError } from 
 import type { ChatPlatform, MessageRef, PacingRules } from '../../src/chat/platform.js';
 
 export class HttpTestPlatform implements ChatPlatform {
+  /** With `links`, a post's link is a call of its own (POST /link), as on Slack; it gives up after `linkTimeoutMs`. */
+  readonly link?: (tenant: string, ref: MessageRef) => Promise<string | undefined>;
+
   constructor(
     private readonly baseUrl: string,
     readonly pacing: PacingRules = { conversation: [], tenant: [] },
     readonly kind: PlatformKind = 'slack',
-  ) {}
+    options: { links?: boolean; linkTimeoutMs?: number } = {},
+  ) {
+    if (options.links) {
+      this.link = async (tenant, ref) => {
+        const res = await fetch(`${this.baseUrl}/link`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ tenant, conversation: ref.conversation, id: ref.id, pid: process.pid }),
+          signal: AbortSignal.timeout(options.linkTimeoutMs ?? 5_000),
+        });
+        return res.ok ? `https://chat.example/${ref.conversation}/${ref.id}` : undefined;
+      };
+    }
+  }
 
   private async call(op: string, body: Record<string, unknown>): Promise<MessageRef> {
     let res: Response;

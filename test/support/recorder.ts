@@ -30,10 +30,14 @@ export class Recorder {
   /** Fallback answer when the script returns undefined. */
   answer: (req: Recorded) => Reply = () => ({ status: 200, body: { ok: true } });
 
+  /** The base URL, once started. */
+  url = '';
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((done) => this.server?.listen(0, '127.0.0.1', done));
-    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
+    this.url = `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
+    return this.url;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -29,6 +29,7 @@ export async function postSigned(baseUrl: string, body: string, contentType: str
 }
 
 let triggers = 0;
+let views = 0;
 
 export function slashCommand(fields: { command: string; text?: string; user_id: string; channel_id?: string; team_id?: string }): string {
   triggers += 1;
@@ -71,7 +72,8 @@ export function buttonPress(user: string, actionId: string, value: string, messa
     channel: { id: message.channel, name: 'support' },
     message: { type: 'message', ts: message.ts, text: 'card' },
     response_url: 'https://hooks.slack.com/actions/T0TEST/1/x',
-    actions: [{ action_id: actionId, block_id: 'b1', text: { type: 'plain_text', text: 'Button', emoji: true }, value, type: 'button', action_ts: '1596530385.194939' }],
+    // Every click has its own action_ts (a repeat of one click has the same).
+    actions: [{ action_id: actionId, block_id: 'b1', text: { type: 'plain_text', text: 'Button', emoji: true }, value, type: 'button', action_ts: `1596530385.${String(194939 + triggers).padStart(6, '0')}` }],
   };
 }
 
@@ -87,6 +89,7 @@ export const ESCALATION_VALUES = {
 
 /** A view_submission for a view the bot opened (as recorded by the fake Web API). */
 export function viewSubmission(user: string, view: Record<string, unknown>, values: Record<string, Record<string, unknown>>): Record<string, unknown> {
+  views += 1;
   const state: Record<string, Record<string, unknown>> = {};
   for (const [blockId, value] of Object.entries(values)) state[blockId] = { [blockId]: value };
   return {
@@ -96,7 +99,8 @@ export function viewSubmission(user: string, view: Record<string, unknown>, valu
     api_app_id: 'A0SHIFTLEAD',
     token: 'verification_token',
     trigger_id: '111.222.valid',
-    view: { id: 'V0TEST', team_id: team.id, app_id: 'A0SHIFTLEAD', bot_id: 'B0BOT', hash: '1596530361.3wRYuk3R', root_view_id: 'V0TEST', previous_view_id: null, external_id: '', state: { values: state }, ...view },
+    // Each view Slack opens has its own id and hash (a repeat of one submission has the same).
+    view: { id: `V0TEST${views}`, team_id: team.id, app_id: 'A0SHIFTLEAD', bot_id: 'B0BOT', hash: `1596530361.${views}wRYuk3R`, root_view_id: `V0TEST${views}`, previous_view_id: null, external_id: '', state: { values: state }, ...view },
     response_urls: [],
     is_enterprise_install: false,
     enterprise: null,

@@ -134,7 +134,9 @@ export class EscalationService {
         const full = await this.deps.drafts.load(actor.tenant, state.draft);
         if (full && input.details && full.startsWith(input.details.replace(/…$/, ''))) input.details = full;
       }
-      await this.create(actor, input, { origin: state.origin, source: state.source });
+      // The platform's identity of the submission is the record's source: delivered twice, it
+      // makes one record (the request ledger catches most repeats before this; this catches the rest).
+      await this.create(actor, input, { origin: state.origin, source: state.source, ...(actor.request ? { sourceKey: `form-${actor.request}` } : {}) });
       // The requester hears back by DM, with a link to the posted record.
       return { ok: true };
     } catch (error) {

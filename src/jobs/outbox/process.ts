@@ -1,7 +1,9 @@
 /**
  * The outbox processor: delivers one `Delivery` through its platform, exactly once per
- * idempotency key as far as the platform allows (the marker is written right after the platform
- * accepts, so only a crash in that instant can repeat a message).
+ * idempotency key as far as the platform allows: the marker is written the moment the platform
+ * returns the message's id (its link and other extras are a step of their own after it, which a
+ * retry completes without posting), so only a crash between the platform's answer and that write
+ * can leave an attempt whose outcome is unknown.
  *
  * - one gate script per attempt (gate.ts): duplicate, stale, waiting for a message, waiting for
  *   a reserved send time, or send;
@@ -157,6 +159,8 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     const verdict = await decide(d, job, platform.pacing);
     switch (verdict.kind) {
       case 'duplicate':
+        // Sent by an attempt that ended before its extras: they are done here, never the post.
+        await finishEarlier(platform, d);
         return 'duplicate';
       case 'stale':
         return 'stale-update';
@@ -186,15 +190,35 @@ export function createOutboxProcessor(deps: OutboxDeps) {
       throw error;
     }
     const target = d.target;
-    const released = await deliveries.markSent(
-      d.tenant,
-      d.key,
-      saved && d.saveAs ? { messageKey: d.saveAs, ref: saved } : undefined,
-      target.kind === 'update' ? { messageKey: target.of, version: target.version } : undefined,
-    );
-    if (released.length > 0) await wake(released);
+    const saving = saved && d.saveAs ? { messageKey: d.saveAs, ref: saved } : undefined;
+    const extras = saving !== undefined && needsLink(platform, d, saving.ref);
+    // Recorded as sent the moment the platform gave its id, before anything else can fail or
+    // crash: from here on no attempt posts it again. Its link (a call of its own) comes after.
+    const released = await deliveries.markSent(d.tenant, d.key, saving, target.kind === 'update' ? { messageKey: target.of, version: target.version } : undefined, !extras);
     metrics.outboxDelivered.inc({ platform: d.platform, op: target.kind });
+    if (saving && extras) released.push(...(await complete(platform, d.tenant, saving.messageKey, saving.ref)));
+    if (released.length > 0) await wake(released);
     return 'delivered';
+  }
+
+  /** A saved post whose platform gives its link by a call of its own (`ChatPlatform.link`). */
+  function needsLink(platform: ChatPlatform, d: Delivery, ref: MessageRef): boolean {
+    return platform.link !== undefined && ref.link === undefined && ['conversation', 'thread', 'reply'].includes(d.target.kind);
+  }
+
+  /** The step after the post: its link (best effort; a message without one is still delivered), then where it landed, released to the deliveries waiting for it. */
+  async function complete(platform: ChatPlatform, tenant: string, messageKey: string, ref: MessageRef): Promise<string[]> {
+    const link = await platform.link?.(tenant, ref).catch(() => undefined);
+    return deliveries.complete(tenant, messageKey, link ? { ...ref, link } : ref);
+  }
+
+  /** Completes a saved message an earlier attempt sent but did not complete (it crashed in between). */
+  async function finishEarlier(platform: ChatPlatform, d: Delivery): Promise<void> {
+    if (d.saveAs === undefined) return;
+    const ref = await deliveries.unfinished(d.tenant, d.key, d.saveAs);
+    if (!ref) return;
+    const released = needsLink(platform, d, ref) ? await complete(platform, d.tenant, d.saveAs, ref) : await deliveries.complete(d.tenant, d.saveAs, ref);
+    if (released.length > 0) await wake(released);
   }
 
   return async function processDelivery(d: Delivery, job: Job, token: string | undefined): Promise<Outcome> {

@@ -7,7 +7,7 @@ import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bol
 import type { Form, Message } from '../../chat/message.js';
 import type { Env } from '../../config/env.js';
 import { isStoreDown, STORE_DOWN } from '../../core/escalations/service.js';
-import { UnknownInteractionError, type Actor, type Answer, type Interactions, type SourceMessage } from '../../core/interactions.js';
+import { DuplicateRequestError, UnknownInteractionError, type Actor, type Answer, type Interactions, type SourceMessage } from '../../core/interactions.js';
 import type { Logger } from '../../log.js';
 import { neutralActionId, renderMessage } from './blocks.js';
 import type { SlackEventIntake } from './events.js';
@@ -57,11 +57,13 @@ export function createSlackApp(deps: SlackAppDeps): { app: App; receiver: HTTPRe
     },
   });
 
-  const actor = (body: Body, user: string, conversation: string | undefined): Actor => ({
+  /** `request`: Slack's identity of the request, the same when Slack delivers it twice (see `Actor.request`). */
+  const actor = (body: Body, user: string, conversation: string | undefined, request?: string): Actor => ({
     platform: 'slack',
     tenant: tenantOfBody(body),
     user,
     ...(conversation ? { conversation } : {}),
+    ...(request ? { request } : {}),
   });
 
   /** A private answer to the person, sent now (not queued: it must work when Redis does not):
@@ -92,6 +94,8 @@ export function createSlackApp(deps: SlackAppDeps): { app: App; receiver: HTTPRe
     try {
       return await work();
     } catch (error) {
+      // A repeat of a request that ran: the first one answered.
+      if (error instanceof DuplicateRequestError) return {};
       if (isStoreDown(error)) return { reply: say(STORE_DOWN) };
       if (error instanceof UnknownInteractionError) return { reply: say(`Shiftlead can't handle that here (${error.message}).`) };
       log.error({ err: error }, 'Slack interaction failed');
@@ -105,7 +109,8 @@ export function createSlackApp(deps: SlackAppDeps): { app: App; receiver: HTTPRe
       await ack({ response_type: 'ephemeral', text: `Shiftlead doesn't know ${command.command}. Try /escalate.` });
       return;
     }
-    const a = actor(body as unknown as Body, command.user_id, command.channel_id);
+    // A retried command (X-Slack-Retry-Num) carries the same trigger_id: one modal, one answer.
+    const a = actor(body as unknown as Body, command.user_id, command.channel_id, `cmd-${command.trigger_id}`);
     const answer = await run(() => interactions.command(a, name, command.text ?? ''));
     if (answer.form) {
       await ack();
@@ -137,7 +142,7 @@ export function createSlackApp(deps: SlackAppDeps): { app: App; receiver: HTTPRe
       ...(message.thread_ts && message.thread_ts !== message.ts ? { threadRoot: message.thread_ts } : {}),
       ...(link ? { link } : {}),
     };
-    const a = actor(body as unknown as Body, shortcut.user.id, channel);
+    const a = actor(body as unknown as Body, shortcut.user.id, channel, `sc-${shortcut.trigger_id}`);
     const answer = await run(() => interactions.command(a, 'escalate', '', source));
     if (answer.form) await openForm(a, shortcut.trigger_id, answer.form);
     else if (answer.reply) await tell(a, answer.reply);
@@ -145,7 +150,7 @@ export function createSlackApp(deps: SlackAppDeps): { app: App; receiver: HTTPRe
 
   app.shortcut(SHORTCUTS.newEscalation, async ({ shortcut, ack, body }) => {
     await ack();
-    const a = actor(body as unknown as Body, shortcut.user.id, undefined);
+    const a = actor(body as unknown as Body, shortcut.user.id, undefined, `sc-${shortcut.trigger_id}`);
     const answer = await run(() => interactions.command(a, 'escalate', ''));
     if (answer.form) await openForm(a, shortcut.trigger_id, answer.form);
     else if (answer.reply) await tell(a, answer.reply);
@@ -154,8 +159,11 @@ export function createSlackApp(deps: SlackAppDeps): { app: App; receiver: HTTPRe
   app.action({ type: 'block_actions' }, async ({ ack, body, action }) => {
     await ack();
     if (action.type !== 'button') return;
-    const b = body as unknown as Body & { trigger_id: string; user: { id: string }; channel?: { id?: string }; container?: { channel_id?: string } };
-    const a = actor(b, b.user.id, b.channel?.id ?? b.container?.channel_id);
+    const b = body as unknown as Body & { trigger_id: string; user: { id: string }; channel?: { id?: string }; container?: { channel_id?: string; message_ts?: string; view_id?: string } };
+    const where = b.channel?.id ?? b.container?.channel_id;
+    // One click is its message, its action and its action_ts: delivered twice, it changes once.
+    const clicked = `act-${b.user.id}-${where ?? b.container?.view_id ?? ''}-${b.container?.message_ts ?? ''}-${action.action_id}-${action.action_ts}`;
+    const a = actor(b, b.user.id, where, clicked);
     const answer = await run(() => interactions.action(a, neutralActionId(action.action_id), action.value ?? ''));
     if (answer.form) await openForm(a, b.trigger_id, answer.form);
     if (answer.reply) await tell(a, answer.reply);
@@ -168,12 +176,17 @@ export function createSlackApp(deps: SlackAppDeps): { app: App; receiver: HTTPRe
     } catch {
       meta = {};
     }
-    const a = actor(body as unknown as Body, body.user.id, meta.c);
+    // A view's id and hash name one submission of it (the hash changes when the view does).
+    const a = actor(body as unknown as Body, body.user.id, meta.c, `view-${view.id}-${view.hash}`);
     const blockIds = (view.blocks ?? []).map((block) => String((block as { block_id?: string }).block_id ?? ''));
     let result;
     try {
       result = await interactions.submit(a, view.callback_id, viewValues(view.state), meta.s);
     } catch (error) {
+      if (error instanceof DuplicateRequestError) {
+        await ack();
+        return;
+      }
       const message = isStoreDown(error) ? STORE_DOWN : error instanceof UnknownInteractionError ? 'This form is no longer supported; close it.' : 'Something went wrong in Shiftlead; nothing was saved. Please try again.';
       if (!isStoreDown(error) && !(error instanceof UnknownInteractionError)) log.error({ err: error }, 'Slack form submission failed');
       result = { ok: false as const, errors: { _form: message } };

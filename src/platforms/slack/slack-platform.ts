@@ -51,9 +51,10 @@ export class SlackPlatform implements ChatPlatform {
     throw new RejectedError(`${method}: no attempt left`);
   }
 
-  private async permalink(tenant: string, channel: string, ts: string): Promise<string | undefined> {
+  /** chat.getPermalink: asked after the post is recorded as sent (never part of the post itself). */
+  async link(tenant: string, ref: MessageRef): Promise<string | undefined> {
     try {
-      const result = await this.call<{ permalink?: string }>(tenant, 'chat.getPermalink', { channel, message_ts: ts });
+      const result = await this.call<{ permalink?: string }>(tenant, 'chat.getPermalink', { channel: ref.conversation, message_ts: ref.id });
       return result.permalink;
     } catch {
       return undefined;
@@ -69,9 +70,9 @@ export class SlackPlatform implements ChatPlatform {
       message,
     );
     if (!result.ts) throw new RejectedError('chat.postMessage returned no ts');
-    const channel = result.channel ?? conversation;
-    const link = await this.permalink(tenant, channel, result.ts);
-    return { conversation: channel, id: result.ts, ...(threadTs ? { threadRoot: threadTs } : {}), ...(link ? { link } : {}) };
+    // Slack's answer is the message's id: returned at once, so that the outbox records the
+    // delivery before anything else can fail (the link comes after, from `link`).
+    return { conversation: result.channel ?? conversation, id: result.ts, ...(threadTs ? { threadRoot: threadTs } : {}) };
   }
 
   async update(tenant: string, ref: MessageRef, message: Message): Promise<void> {

@@ -20,7 +20,7 @@ import {
 } from 'botbuilder';
 import { Form, type FormValues, type Message } from '../../chat/message.js';
 import { isStoreDown, STORE_DOWN } from '../../core/escalations/service.js';
-import { UnknownInteractionError, type Actor, type Answer, type Interactions, type SourceMessage } from '../../core/interactions.js';
+import { DuplicateRequestError, UnknownInteractionError, type Actor, type Answer, type Interactions, type SourceMessage } from '../../core/interactions.js';
 import type { Logger } from '../../log.js';
 import type { RedisExportStore } from '../../store/exports.js';
 import { ADAPTIVE_CARD, CARD_VERSION, cardActivity, formCard, renderCard } from './cards.js';
@@ -130,6 +130,8 @@ export class ShiftleadTeamsBot extends TeamsActivityHandler {
       user: (a.from?.aadObjectId ?? a.from?.id ?? 'unknown').toLowerCase(),
       ...(a.conversation?.id ? { conversation: baseConversation(a.conversation.id) } : {}),
       ...(email ? { email } : {}),
+      // Teams re-sends an activity it got no answer for under the same id: it runs once.
+      ...(a.id ? { request: `teams-${a.id}` } : {}),
     };
   }
 
@@ -169,6 +171,8 @@ export class ShiftleadTeamsBot extends TeamsActivityHandler {
     try {
       return await work();
     } catch (error) {
+      // A repeat of an activity that ran: the first one answered.
+      if (error instanceof DuplicateRequestError) return {};
       if (isStoreDown(error)) return { reply: say(STORE_DOWN) };
       if (error instanceof UnknownInteractionError) return { reply: say(`Shiftlead can't do that here (${error.message}).`) };
       this.deps.log.error({ err: error }, 'Teams interaction failed');
@@ -213,6 +217,7 @@ export class ShiftleadTeamsBot extends TeamsActivityHandler {
     try {
       result = await this.deps.interactions.submit(await this.actor(ctx), form.id, submitted, form.state);
     } catch (error) {
+      if (error instanceof DuplicateRequestError) return undefined;
       if (!isStoreDown(error)) this.deps.log.error({ err: error }, 'Teams form submission failed');
       result = { ok: false as const, errors: { _form: isStoreDown(error) ? STORE_DOWN : 'Something went wrong in Shiftlead; nothing was saved. Please try again.' } };
     }

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/store/redis.js';
 import { startApp } from '../src/app.js';
 import { parseEnv } from '../src/config/env.js';
 import { parseTeamConfig } from '../src/config/team-config.js';
@@ -145,7 +145,7 @@ async function plain(url: string, slack: FakeSlack, apiUrl: string, count: Count
   const rounds = await measured(count, one);
   await worker.close();
   await Promise.all([outbox.close(), timers.close()]);
-  for (const r of [store, producer, consumer] as Redis[]) r.disconnect();
+  for (const r of [store, producer, consumer] as RedisClient[]) r.disconnect();
   return rounds;
 }
 

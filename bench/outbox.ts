@@ -19,7 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/store/redis.js';
 import type { Delivery } from '../src/chat/delivery.js';
 import type { PacingRules } from '../src/chat/platform.js';
 import { OutboxGate } from '../src/jobs/outbox/gate.js';
@@ -125,7 +125,7 @@ const nodeCpu = () => {
   return user + system;
 };
 
-async function outboxRound(url: string, probe: Redis): Promise<Round> {
+async function outboxRound(url: string, probe: RedisClient): Promise<Round> {
   const outbox = await startOutbox(url, new NoopPlatform(UNLIMITED));
   // 200 channels, so that the measure is the outbox's own work, not one channel's pace.
   const batch = deliveries(outbox.prefix, JOBS, (i) => `C${String(i % 200).padStart(6, '0')}`);
@@ -143,7 +143,7 @@ async function outboxRound(url: string, probe: Redis): Promise<Round> {
   return { rate: JOBS / seconds, commands: stats.total / JOBS, scripts: stats.scripts / JOBS, redisUs, nodeUs };
 }
 
-async function rawRound(url: string, probe: Redis): Promise<Round> {
+async function rawRound(url: string, probe: RedisClient): Promise<Round> {
   const prefix = `bench${randomUUID().slice(0, 8)}`;
   const [queueRedis, workerRedis] = await Promise.all([connectRedis(url, 'queue'), connectRedis(url, 'worker')]);
   const queue = new Queue('{raw}', { connection: queueRedis, prefix });
@@ -172,7 +172,7 @@ async function rawRound(url: string, probe: Redis): Promise<Round> {
   return { rate: JOBS / seconds, commands: stats.total / JOBS, scripts: stats.scripts / JOBS, redisUs, nodeUs };
 }
 
-async function throughput(url: string, probe: Redis): Promise<void> {
+async function throughput(url: string, probe: RedisClient): Promise<void> {
   print(`\n## Throughput: ${JOBS} deliveries per round to a no-op platform, concurrency ${CONCURRENCY}, ${ROUNDS} rounds (+1 warm-up), order alternating`);
   await rawRound(url, probe);
   await outboxRound(url, probe);
@@ -196,7 +196,7 @@ async function throughput(url: string, probe: Redis): Promise<void> {
 }
 
 /** Delivers `batch` and returns the delivered rate (first to last arrival) and Redis work per message. */
-async function drain(url: string, probe: Redis, platform: NoopPlatform, batch: (run: string) => Delivery[]) {
+async function drain(url: string, probe: RedisClient, platform: NoopPlatform, batch: (run: string) => Delivery[]) {
   const outbox = await startOutbox(url, platform);
   const all = batch(outbox.prefix);
   await probe.config('RESETSTAT');
@@ -215,7 +215,7 @@ async function drain(url: string, probe: Redis, platform: NoopPlatform, batch: (
   return { rate: (times.length - 1) / span, span, busiest, waits, commands: stats.total / all.length, scripts: stats.scripts / all.length, byCommand: stats.byCommand };
 }
 
-async function backlog(url: string, probe: Redis): Promise<void> {
+async function backlog(url: string, probe: RedisClient): Promise<void> {
   const count = Number(args.backlog);
   const rate = Number(args.rate);
   // Slack's shape (a burst of 3, then the channel rate; a workspace bucket 1.5× the channel's),
@@ -230,7 +230,7 @@ async function backlog(url: string, probe: Redis): Promise<void> {
   print(`  queued, top commands per message: ${top.map(([name, calls]) => `${name} ${(calls / count).toFixed(1)}`).join(', ')}`);
 }
 
-async function priority(url: string, probe: Redis): Promise<void> {
+async function priority(url: string, probe: RedisClient): Promise<void> {
   const burst = Number(args.burst);
   const briefings = 20;
   print(`\n## Priority: one escalation card during a bulk burst of ${burst} (${burst - briefings} DMs to as many people, ${briefings} briefings in the card's channel), Slack's limits (channel 1/s burst 3, workspace 1.5/s burst 20)`);

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../src/store/redis.js';
 import { startPrivateRedis } from '../test/support/private-redis.js';
 
 import type { ChatPlatform, MessageRef, PacingRules } from '../src/chat/platform.js';
@@ -45,7 +45,7 @@ export function print(line: string): void {
 }
 
 /** Commands Redis executed since the last `CONFIG RESETSTAT`, by name (those run inside scripts included). */
-export async function commandStats(redis: Redis): Promise<{ total: number; scripts: number; byCommand: Map<string, number> }> {
+export async function commandStats(redis: RedisClient): Promise<{ total: number; scripts: number; byCommand: Map<string, number> }> {
   const info = await redis.info('commandstats');
   const byCommand = new Map<string, number>();
   for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) byCommand.set(m[1] as string, Number(m[2]));
@@ -58,7 +58,7 @@ export async function commandStats(redis: Redis): Promise<{ total: number; scrip
 }
 
 /** CPU time the Redis server has used so far (user + system, all its threads), in ms. */
-export async function redisCpuMs(redis: Redis): Promise<number> {
+export async function redisCpuMs(redis: RedisClient): Promise<number> {
   const info = await redis.info('cpu');
   const get = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
   return (get('used_cpu_sys') + get('used_cpu_user')) * 1000;

@@ -3,17 +3,18 @@
  * environment, the team configuration and Redis, each problem printed on one line before exit 1.
  */
 import { existsSync } from 'node:fs';
-import type { Redis } from 'ioredis';
-import { EnvError, parseEnv, readEnvFile, type Env } from '../src/config/env.js';
+import type { RedisClient } from '../src/store/redis.js';
+import { EnvError, parseEnv, readEnvFile, redisTarget, type Env } from '../src/config/env.js';
+import { describeTarget } from '../src/config/redis-target.js';
 import { loadTeamConfig, TeamConfigError } from '../src/config/team-config.js';
 import type { TeamConfig } from '../src/config/team-config-schema.js';
-import { DEFAULT_REDIS_URL, safeRedisUrl } from '../src/store/local-redis.js';
+import { DEFAULT_REDIS_URL } from '../src/store/local-redis.js';
 import { connectRedis } from '../src/store/redis.js';
 
 export interface ScriptContext {
   env: Env;
   config: TeamConfig;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   close(): Promise<void>;
 }
@@ -41,12 +42,13 @@ export async function openScriptContext(): Promise<ScriptContext> {
     if (error instanceof TeamConfigError) fail([`Fix ${error.file} first:`, ...error.problems.map((p) => `  ${p}`)]);
     throw error;
   }
-  const url = env.REDIS_URL ?? DEFAULT_REDIS_URL;
-  let redis: Redis;
+  // The same Redis `npm start` uses: REDIS_URL, a cluster, a Sentinel-managed primary, or the default.
+  const target = redisTarget(env) ?? DEFAULT_REDIS_URL;
+  let redis: RedisClient;
   try {
-    redis = await connectRedis(url, 'store', { name: 'shiftlead-script' });
+    redis = await connectRedis(target, 'store', { name: 'shiftlead-script' });
   } catch {
-    fail([`Redis at ${safeRedisUrl(url)} does not answer: start Shiftlead's Redis or set REDIS_URL.`]);
+    fail([`Redis at ${describeTarget(target)} does not answer: start Shiftlead's Redis or fix the REDIS_ settings.`]);
   }
   return {
     env,

@@ -1,11 +1,11 @@
 /**
- * Builds a running Shiftlead from validated settings: Redis, queues, the features, workers,
+ * Builds a running Shiftlead from validated settings: RedisClient, queues, the features, workers,
  * platforms, the HTTP server and, in console mode, the REPL. `main.ts` calls it for real; tests
  * call it in-process.
  */
 import type { Readable, Writable } from 'node:stream';
 import { UnrecoverableError } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './store/redis.js';
 import { PLATFORM_KINDS, type PlatformKind } from './chat/message.js';
 import type { ChatPlatform } from './chat/platform.js';
 import { platformsConfigured, type Env } from './config/env.js';
@@ -34,6 +34,7 @@ import { CONSOLE_TENANT } from './platforms/console/console-platform.js';
 import { createConsole } from './platforms/console/index.js';
 import { createSlack, type Slack } from './platforms/slack/index.js';
 import { createTeams } from './platforms/teams/index.js';
+import type { RedisTarget } from './config/redis-target.js';
 import { connectRedis } from './store/redis.js';
 import { RedisRequestLedger } from './store/request-ledger.js';
 import { RedisOutage } from './store/redis-outage.js';
@@ -49,6 +50,8 @@ export interface AppOptions {
   env: Env;
   config: TeamConfig;
   redisUrl: string;
+  /** A Redis Cluster or Sentinel-managed primary (REDIS_CLUSTER_NODES, REDIS_SENTINELS): used instead of `redisUrl`. */
+  redisTarget?: RedisTarget;
   log: Logger;
   role: Role;
   prefix: string;
@@ -70,7 +73,7 @@ export interface RunningApp {
   port: number;
   metrics: Metrics;
   queues: Queues;
-  redis: Redis;
+  redis: RedisClient;
   settings: Settings;
   features: Features;
   interactions: Interactions;
@@ -116,7 +119,7 @@ function closerList(log: Logger) {
   };
 }
 
-const quit = (redis: Redis) => async () => {
+const quit = (redis: RedisClient) => async () => {
   await redis.quit().catch(() => undefined);
   redis.disconnect();
 };
@@ -128,16 +131,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const closers = closerList(log);
 
   // One report per Redis outage, however many connections and workers notice it.
-  const outage = new RedisOutage({ url: options.redisUrl, log, clock });
+  const target: RedisTarget | string = options.redisTarget ?? options.redisUrl;
+  const outage = new RedisOutage({ target, log, clock });
   closers.add('outage probe', async () => outage.stop());
   try {
-    const redis = await connectRedis(options.redisUrl, 'store', { onError: outage.failed });
+    const redis = await connectRedis(target, 'store', { onError: outage.failed });
     closers.add('Redis', quit(redis), 1_000);
     const verdict = judgeRedis(await inspectRedis(redis));
     for (const warning of verdict.warnings) log.warn(warning);
     if (verdict.errors.length > 0) throw new StartupError(verdict.errors);
 
-    const queueRedis = await connectRedis(options.redisUrl, 'queue', { onError: outage.failed });
+    const queueRedis = await connectRedis(target, 'queue', { onError: outage.failed });
     closers.add('Redis (queues)', quit(queueRedis), 1_000);
     const queues = new Queues(queueRedis, prefix);
     closers.add('queues', () => queues.close(), 2_000);
@@ -172,7 +176,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     });
     // Planning thousands of occurrences is background work: its own connection, without the
     // store's 2 s command timeout (which is there for people waiting on an answer).
-    const planRedis = await connectRedis(options.redisUrl, 'worker', { name: 'shiftlead-schedules', onError: outage.failed });
+    const planRedis = await connectRedis(target, 'worker', { name: 'shiftlead-schedules', onError: outage.failed });
     closers.add('Redis (schedules)', quit(planRedis), 1_000);
     const schedules = new ScheduleEngine({ queues, redis: planRedis, prefix, features, clock, metrics, log, stamp: () => stamp });
     const reload = async (config: TeamConfig) => {
@@ -199,7 +203,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     for (const platform of options.extraPlatforms ?? []) platforms.set(platform.kind, platform);
 
     if (options.role !== 'web') {
-      const connection = await connectRedis(options.redisUrl, 'worker', { onError: outage.failed });
+      const connection = await connectRedis(target, 'worker', { onError: outage.failed });
       closers.add('Redis (workers)', quit(connection), 1_000);
       const workers = startWorkers({
         connection,

@@ -8,10 +8,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SHUTDOWN_GRACE_MS, startApp, StartupError } from './app.js';
-import { EnvError, parseEnv, platformsConfigured, readEnvFile } from './config/env.js';
+import { EnvError, parseEnv, platformsConfigured, readEnvFile, redisTarget } from './config/env.js';
+import { describeTarget } from './config/redis-target.js';
 import { loadTeamConfig, TeamConfigError } from './config/team-config.js';
 import { createLogger, terminalDestination } from './log.js';
-import { ensureRedis, RedisUnavailableError, safeRedisUrl } from './store/local-redis.js';
+import { ensureRedis, reachRedis, RedisUnavailableError, safeRedisUrl, type LocalRedis } from './store/local-redis.js';
 
 function fail(lines: string[]): never {
   process.stderr.write(`${lines.join('\n')}\n`);
@@ -52,9 +53,10 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  let redis;
+  const target = redisTarget(env);
+  let redis: LocalRedis;
   try {
-    redis = await ensureRedis({ url: env.REDIS_URL, dataDir: resolve('.data'), persistence: true });
+    redis = target && target.kind !== 'single' ? await reachRedis(target) : await ensureRedis({ url: target?.url, dataDir: resolve('.data'), persistence: true });
   } catch (error) {
     if (error instanceof RedisUnavailableError) fail([error.message]);
     throw error;
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
       env,
       config,
       redisUrl: redis.url,
+      ...(target && target.kind !== 'single' ? { redisTarget: target } : {}),
       log,
       role: consoleMode ? 'all' : env.SHIFTLEAD_ROLE,
       prefix: env.SHIFTLEAD_PREFIX,
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
     if (error instanceof StartupError) fail(['Shiftlead cannot start:', ...error.problems.map((p) => `  ${p}`)]);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') fail([`Port ${env.PORT} is in use: stop what uses it or set PORT.`]);
-    if (code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || /Connection is closed/.test(String(error))) fail([`Redis at ${safeRedisUrl(redis.url)} does not answer: start it or set REDIS_URL.`]);
+    if (code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || /Connection is closed/.test(String(error))) fail([`Redis at ${target && target.kind !== 'single' ? describeTarget(target) : safeRedisUrl(redis.url)} does not answer: start it or fix the REDIS_ settings.`]);
     throw error;
   }
 }

@@ -2,7 +2,7 @@
  * The feature modules, wired to their Redis adapters: one block per feature. The app composes
  * what this returns; adding a feature means adding it here, never a branch in app.ts.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './store/redis.js';
 import type { PlatformKind } from './chat/message.js';
 import type { PacingRules } from './chat/platform.js';
 import { adminFeature, type ReloadResult } from './core/admin/feature.js';
@@ -49,7 +49,7 @@ import { RedisShiftStore } from './store/shifts.js';
 
 export interface ModuleInfra {
   /** The store connection (fails fast). */
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   queues: Queues;
   clock: Clock;

@@ -5,15 +5,37 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { parseHostPorts, type RedisTarget } from './redis-target.js';
 
 /** Variables are trimmed first, and an empty one counts as unset (as in a copied .env.example). */
 const optional = z.string().optional();
 
 const ROLES = ['web', 'worker', 'all'] as const;
 
+/** A `host:port,host:port` list (REDIS_CLUSTER_NODES, REDIS_SENTINELS). */
+const hostPorts = (what: string) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      const nodes = parseHostPorts(text);
+      if (!nodes) {
+        ctx.addIssue({ code: 'custom', message: `must be host:port pairs separated by commas, each ${what}, e.g. 10.0.0.1:6379,10.0.0.2:6379` });
+        return z.NEVER;
+      }
+      return nodes;
+    })
+    .optional();
+
 const Schema = z
   .object({
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379').optional(),
+    REDIS_CLUSTER_NODES: hostPorts('a Redis Cluster node'),
+    REDIS_SENTINELS: hostPorts('a Sentinel'),
+    REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be the name Sentinel monitors the primary under (sentinel monitor <name> …), e.g. mymaster').optional(),
+    REDIS_USERNAME: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'must be an ACL user name without spaces').optional(),
+    REDIS_PASSWORD: optional,
+    REDIS_SENTINEL_PASSWORD: optional,
+    REDIS_TLS: z.enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'], { message: 'must be 1 or 0' }).transform((v) => ['1', 'true', 'on', 'yes'].includes(v)).optional(),
     PORT: z.coerce
       .number({ message: 'must be a port number' })
       .int('must be a port number')
@@ -108,6 +130,7 @@ function crossProblems(env: Raw): string[] {
   if (env.METRICS_PORT !== undefined && port(env.METRICS_PORT, 0) !== 0 && port(env.METRICS_PORT, 0) === port(env.PORT, 3000)) {
     problems.push('METRICS_PORT: must differ from PORT (the metrics port is a separate, private port)');
   }
+  problems.push(...redisProblems(env));
   const zendesk = Boolean(env.ZENDESK_SUBDOMAIN || env.ZENDESK_EMAIL || env.ZENDESK_API_TOKEN || env.ZENDESK_API_URL);
   need(zendesk && !env.ZENDESK_API_URL, 'ZENDESK_SUBDOMAIN', 'for the Zendesk connector (with ZENDESK_EMAIL and ZENDESK_API_TOKEN)');
   need(zendesk, 'ZENDESK_EMAIL', 'for the Zendesk connector (the email of the admin whose API token it uses)');
@@ -115,7 +138,53 @@ function crossProblems(env: Raw): string[] {
   return problems;
 }
 
+/** Which Redis settings go together (one of REDIS_URL, REDIS_CLUSTER_NODES, REDIS_SENTINELS). */
+function redisProblems(env: Raw): string[] {
+  const problems: string[] = [];
+  const truthy = (v: string | undefined) => v !== undefined && ['1', 'true', 'on', 'yes'].includes(v);
+  const many = env.REDIS_CLUSTER_NODES ? 'REDIS_CLUSTER_NODES' : env.REDIS_SENTINELS ? 'REDIS_SENTINELS' : undefined;
+  if (env.REDIS_CLUSTER_NODES && env.REDIS_SENTINELS) problems.push('REDIS_SENTINELS: must be unset when REDIS_CLUSTER_NODES is set (a Redis Cluster or a Sentinel-managed primary, not both)');
+  if (many && env.REDIS_URL) problems.push(`REDIS_URL: must be unset when ${many} is set (give the password in REDIS_PASSWORD and turn TLS on with REDIS_TLS=1)`);
+  if (env.REDIS_SENTINELS && !env.REDIS_SENTINEL_NAME) problems.push('REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS (the name Sentinel monitors the primary under, e.g. mymaster)');
+  if (env.REDIS_SENTINEL_NAME && !env.REDIS_SENTINELS) problems.push('REDIS_SENTINELS: is required with REDIS_SENTINEL_NAME (host:port of each Sentinel)');
+  if (env.REDIS_SENTINEL_PASSWORD && !env.REDIS_SENTINELS) problems.push('REDIS_SENTINEL_PASSWORD: is only used with REDIS_SENTINELS');
+  if (!many && !env.REDIS_URL) {
+    if (env.REDIS_PASSWORD) problems.push('REDIS_PASSWORD: is used with REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS; set one of them');
+    if (env.REDIS_USERNAME) problems.push('REDIS_USERNAME: is used with REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS; set one of them');
+    if (truthy(env.REDIS_TLS)) problems.push('REDIS_TLS: is used with REDIS_CLUSTER_NODES or REDIS_SENTINELS; for one server use a rediss:// REDIS_URL');
+  }
+  if (!many && env.REDIS_URL) {
+    const url = URL.canParse(env.REDIS_URL) ? new URL(env.REDIS_URL) : undefined;
+    if (env.REDIS_PASSWORD && url?.password) problems.push('REDIS_PASSWORD: must be unset when REDIS_URL carries a password (one or the other)');
+    if (env.REDIS_USERNAME && url?.username) problems.push('REDIS_USERNAME: must be unset when REDIS_URL carries a user name (one or the other)');
+    if (truthy(env.REDIS_TLS) && url?.protocol === 'redis:') problems.push('REDIS_TLS: for one server, TLS is chosen by the URL: use rediss:// in REDIS_URL');
+  }
+  return problems;
+}
+
 export type Env = Readonly<z.infer<typeof Schema>>;
+
+/**
+ * The Redis the environment names, or undefined when it names none (then Shiftlead uses
+ * redis://127.0.0.1:6379 or starts a private server: src/store/local-redis.ts).
+ */
+export function redisTarget(env: Env): RedisTarget | undefined {
+  const auth = {
+    ...(env.REDIS_USERNAME ? { username: env.REDIS_USERNAME } : {}),
+    ...(env.REDIS_PASSWORD ? { password: env.REDIS_PASSWORD } : {}),
+    tls: env.REDIS_TLS === true,
+  };
+  if (env.REDIS_CLUSTER_NODES) return { kind: 'cluster', nodes: env.REDIS_CLUSTER_NODES, ...auth };
+  if (env.REDIS_SENTINELS && env.REDIS_SENTINEL_NAME) {
+    return { kind: 'sentinel', sentinels: env.REDIS_SENTINELS, name: env.REDIS_SENTINEL_NAME, ...auth, ...(env.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: env.REDIS_SENTINEL_PASSWORD } : {}) };
+  }
+  if (!env.REDIS_URL) return undefined;
+  if (!env.REDIS_PASSWORD && !env.REDIS_USERNAME) return { kind: 'single', url: env.REDIS_URL };
+  const url = new URL(env.REDIS_URL);
+  if (env.REDIS_USERNAME) url.username = encodeURIComponent(env.REDIS_USERNAME);
+  if (env.REDIS_PASSWORD) url.password = encodeURIComponent(env.REDIS_PASSWORD);
+  return { kind: 'single', url: url.toString() };
+}
 
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {

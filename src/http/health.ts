@@ -1,8 +1,8 @@
 /** `/healthz` (the process is alive) and `/readyz` (Redis answers). Metrics: metrics-endpoint.ts. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis.js';
 import { sendJson, type HttpServer } from './server.js';
 
-export function addHealthRoutes(http: HttpServer, deps: { redis: Redis }): void {
+export function addHealthRoutes(http: HttpServer, deps: { redis: RedisClient }): void {
   http.route('GET', '/healthz', (_req, res) => sendJson(res, 200, { status: 'ok' }));
 
   http.route('GET', '/readyz', async (_req, res) => {

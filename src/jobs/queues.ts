@@ -1,6 +1,6 @@
 /** Producers: one BullMQ `Queue` per registry entry, payloads validated before they are added. */
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis.js';
 import { queuePrefix } from '../store/keys.js';
 import { bullName, JOB_DEFAULTS, QUEUES, type Payload, type QueueName } from './registry.js';
 
@@ -8,7 +8,7 @@ export class Queues {
   private readonly open = new Map<QueueName, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -14,7 +14,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis.js';
 import type { Features } from '../core/feature.js';
 import type { Clock } from '../core/ports.js';
 import { judgeLateness, occurrenceId, type Occurrence } from '../core/schedule/schedule.js';
@@ -59,7 +59,7 @@ export interface ReconcileResult {
 export interface ScheduleEngineDeps {
   queues: Queues;
   /** A store connection (fails fast). */
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   features: Features;
   clock: Clock;

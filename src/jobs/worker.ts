@@ -4,7 +4,7 @@
  * or by the producer for `VALIDATED_BY_PRODUCER` queues).
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { queuePrefix } from '../store/keys.js';
@@ -30,7 +30,7 @@ export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
 };
 
 export interface WorkerDeps {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   metrics: Metrics;
   log: Logger;

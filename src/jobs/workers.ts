@@ -3,7 +3,7 @@
  * handing its jobs to the outbox, the features' timers and schedules, platform events, or upkeep.
  */
 import { UnrecoverableError, type Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis.js';
 import type { Delivery } from '../chat/delivery.js';
 import type { PlatformDirectory } from '../chat/platform.js';
 import { InvalidTimerError, type Features } from '../core/feature.js';
@@ -23,7 +23,7 @@ export type WorkerOverrides = Partial<Record<QueueName, Partial<WorkerSettings>>
 
 export interface WorkerDeps {
   /** A connection that retries forever (maxRetriesPerRequest: null). */
-  connection: Redis;
+  connection: RedisClient;
   /** Where Redis connection errors go (told once per outage), instead of one log line each. */
   outage?: RedisOutage;
   prefix: string;

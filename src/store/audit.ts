@@ -1,5 +1,5 @@
 /** The audit trail: one capped Redis stream per tenant (`XADD … MAXLEN ~ 100000`). */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { AuditEntry, AuditLog } from '../core/ports.js';
 import { tenantKeys } from './keys.js';
 
@@ -29,7 +29,7 @@ function parseEntry(fields: string[]): AuditEntry {
 
 export class RedisAuditLog implements AuditLog {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

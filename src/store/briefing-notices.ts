@@ -2,7 +2,7 @@
  * What the briefing feature needs to see of the outbox's permanent failures (read only, by key
  * pattern), and the once-per-channel markers of the notices it sent about them.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { BriefingNotices } from '../core/metrics/briefings.js';
 import { metricsKeys, tenantKeys } from './keys.js';
 import { Script } from './script.js';
@@ -17,7 +17,7 @@ return 1
 
 export class RedisBriefingNotices implements BriefingNotices {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly now: () => number = Date.now,
   ) {}

@@ -4,7 +4,7 @@
  * Only the step holding the source's lock writes, so reading before the MULTI is safe.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { Aggregate, ConnectorStore, Fact, SavedConnector, StepResult } from '../core/metrics/connector.js';
 import { TEAM, type MetricPoint } from '../core/metrics/model.js';
 import { mean, median, weightedMean } from '../core/metrics/stats.js';
@@ -26,7 +26,7 @@ export class RedisConnectorStore implements ConnectorStore {
   private readonly keys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly metrics: RedisMetricStore,
   ) {

@@ -2,7 +2,7 @@
  * The console's printed messages in Redis: ids unique per Redis (`m1`, `m2`, … across restarts),
  * and each message's buttons, so that `press m4 ack` and `press ESC-3 ack` work after a restart.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { ConsoleMessages, PrintedMessage } from '../platforms/console/console-platform.js';
 import { tenantKeys } from './keys.js';
 
@@ -24,7 +24,7 @@ export class RedisConsoleMessages implements ConsoleMessages {
   private readonly keys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     tenant: string,
   ) {

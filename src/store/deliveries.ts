@@ -3,7 +3,7 @@
  * updates and links), which idempotency keys were delivered, the ones that failed for good, and
  * which jobs wait for a message to be delivered.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { MessageRef } from '../chat/platform.js';
 import type { MessageLinks } from '../core/ports.js';
 import { tenantKeys } from './keys.js';
@@ -58,7 +58,7 @@ export interface DeliveryFailure {
 
 export class DeliveryLog implements MessageLinks {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

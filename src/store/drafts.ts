@@ -1,6 +1,6 @@
 /** Form drafts in Redis for an hour (text too long for the platform to carry in the form). */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { Drafts } from '../core/ports.js';
 import { tenantKeys } from './keys.js';
 
@@ -8,7 +8,7 @@ const TTL_SECONDS = 3600;
 
 export class RedisDrafts implements Drafts {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

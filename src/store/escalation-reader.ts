@@ -3,7 +3,7 @@
  * is open, what changed in a time range (from the audit stream, whose ids are timestamps), and
  * every record page by page. It writes nothing; the escalation store owns the records.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import { Escalation } from '../core/escalations/model.js';
 import type { EscalationReader } from '../core/metrics/ports.js';
 import { globalKeys, tenantKeys } from './keys.js';
@@ -12,7 +12,7 @@ const PAGE = 500;
 
 export class RedisEscalationReader implements EscalationReader {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -2,7 +2,7 @@
  * Escalation records in Redis, behind the core's `EscalationStore` port. Every multi-key change is
  * one Lua script, so a record, its indexes and its audit entry are written together or not at all.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { AuditEntry } from '../core/ports.js';
 import { Escalation, isOpen } from '../core/escalations/model.js';
 import type { CreateResult, EscalationStore, NewEscalation, RecordQuery } from '../core/escalations/store.js';
@@ -64,7 +64,7 @@ const SEARCH_BATCH = 200;
 
 export class RedisEscalationStore implements EscalationStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

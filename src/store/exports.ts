@@ -4,7 +4,7 @@
  * a key kept in Redis (made once, shared by every replica).
  */
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { OutgoingFile } from '../chat/platform.js';
 import { metricsKeys } from './keys.js';
 
@@ -14,7 +14,7 @@ export class RedisExportStore {
   private readonly keys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly now: () => number = Date.now,
   ) {

@@ -1,5 +1,5 @@
 /** Who has a Home page (Slack App Home), and the fingerprint of the page they were last shown. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { HomeViewers } from '../core/metrics/home.js';
 import { metricsKeys } from './keys.js';
 
@@ -7,7 +7,7 @@ export class RedisHomeViewers implements HomeViewers {
   private readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.key = metricsKeys(prefix).homeViewers;

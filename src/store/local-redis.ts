@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { describeTarget, type RedisTarget } from '../config/redis-target.js';
 import { redisAnswers } from './redis.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -66,6 +67,15 @@ export interface EnsureRedisOptions {
 /** A Redis URL fit for logs: any password replaced by `***`. */
 export function safeRedisUrl(url: string): string {
   return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
+
+/** A Redis Cluster or Sentinel-managed primary: never started here, only checked to answer. */
+export async function reachRedis(target: Exclude<RedisTarget, { kind: 'single' }>): Promise<LocalRedis> {
+  const what = describeTarget(target);
+  const variable = target.kind === 'cluster' ? 'REDIS_CLUSTER_NODES' : 'REDIS_SENTINELS and REDIS_SENTINEL_NAME';
+  if (!(await redisAnswers(target, 3_000))) throw new RedisUnavailableError(`Nothing answers at ${what} (${variable}): start it there, or fix ${variable}.`);
+  // `url` is only a name here: connections are made from the target.
+  return { url: what, origin: `Redis: ${what} (not started by Shiftlead)` };
 }
 
 /** Finds or starts Redis; throws `RedisUnavailableError` with one line saying what to do. */

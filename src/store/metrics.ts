@@ -3,7 +3,8 @@
  * metric and source. Every key carries the `{metrics}` hash tag, so a batch is one MULTI (or one
  * Lua script) in one Redis Cluster slot: written whole or not at all.
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { MetricPoint } from '../core/metrics/model.js';
 import type { MetricStore, StoredPoint } from '../core/metrics/ports.js';
 import { metricsKeys } from './keys.js';
@@ -35,7 +36,7 @@ export class RedisMetricStore implements MetricStore {
   private readonly keys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly now: () => Date = () => new Date(),
   ) {

@@ -9,7 +9,7 @@
  *   <p>:{org}:<collection>:index:<k>  zset    created at (ms) → id, per index key (e.g. a department)
  *   <p>:{org}:audit                   stream  the organization's audit trail (capped ~100k)
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { AuditEntry } from '../core/ports.js';
 import { AUDIT_MAX_LENGTH, auditFields } from './audit.js';
 import { orgKeys } from './keys.js';
@@ -71,7 +71,7 @@ export class OrgRecords<T> {
   private readonly keys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly collection: string,
     private readonly idPrefix: string,

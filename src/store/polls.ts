@@ -5,7 +5,7 @@
  * voter under a per-poll salt; closing deletes the salt and the votes, leaving only the counts.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import { Participant, type ParticipantT } from '../core/escalations/model.js';
 import { Poll, type NewPoll, type PollState, type PollStore, type VoteOutcome } from '../core/polls/poll-model.js';
 import { globalKeys, tenantKeys } from './keys.js';
@@ -69,7 +69,7 @@ export class RedisPollStore implements PollStore {
   private readonly cache = new Map<string, { poll: Poll; salt?: string }>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -8,7 +8,7 @@
  * links anyone to an answer.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { PulseAnswer, PulseStore, RoundInfo, RoundState } from '../core/polls/pulse-model.js';
 import { globalKeys } from './keys.js';
 import { Script } from './script.js';
@@ -56,7 +56,7 @@ export class RedisPulseStore implements PulseStore {
   private readonly keys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = globalKeys(prefix);

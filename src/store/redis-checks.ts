@@ -3,6 +3,7 @@
  * CONFIG). BullMQ needs `noeviction`; without persistence a restart loses every escalation.
  */
 import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from './redis.js';
 
 export interface RedisHealth {
   version: string;
@@ -20,7 +21,22 @@ function infoFields(text: string): Map<string, string> {
   return fields;
 }
 
-export async function inspectRedis(redis: Redis): Promise<RedisHealth> {
+/** Inspects the server; on a Redis Cluster every primary, reporting the weakest of each setting. */
+export async function inspectRedis(redis: RedisClient): Promise<RedisHealth> {
+  if (!isCluster(redis)) return inspectServer(redis);
+  const all = await Promise.all(redis.nodes('master').map((node) => inspectServer(node)));
+  const first = all[0];
+  if (!first) throw new Error('the Redis Cluster has no primaries');
+  const versions = [...all].sort((a, b) => Number.parseFloat(a.version) - Number.parseFloat(b.version));
+  return {
+    version: versions[0]?.version ?? first.version,
+    evictionPolicy: all.find((h) => h.evictionPolicy !== 'noeviction')?.evictionPolicy ?? first.evictionPolicy,
+    aof: all.every((h) => h.aof),
+    rdb: all.every((h) => h.rdb),
+  };
+}
+
+async function inspectServer(redis: Redis): Promise<RedisHealth> {
   const [server, memory, persistence] = await Promise.all([redis.info('server'), redis.info('memory'), redis.info('persistence')]);
   const fields = infoFields(`${server}\n${memory}\n${persistence}`);
   let rdb = false;

@@ -7,11 +7,12 @@
 import { formatDuration } from '../config/duration.js';
 import type { Clock } from '../core/ports.js';
 import type { Logger } from '../log.js';
+import type { RedisTarget } from '../config/redis-target.js';
 import { isRedisConnectionError, redisAnswers } from './redis.js';
 
 export interface RedisOutageOptions {
   /** The Redis to PING (its URL is never logged: the password could be in it). */
-  url: string;
+  target: RedisTarget | string;
   log: Logger;
   clock: Clock;
   /** How often the outage is told again while it lasts (default a minute). */
@@ -50,7 +51,7 @@ export class RedisOutage {
   };
 
   private async confirm(): Promise<void> {
-    if (await redisAnswers(this.options.url, 1_000)) {
+    if (await redisAnswers(this.options.target, 1_000)) {
       if (this.state === 'checking') this.state = 'up';
       return;
     }
@@ -70,7 +71,7 @@ export class RedisOutage {
 
   private probe(): void {
     this.timer = setTimeout(() => {
-      void redisAnswers(this.options.url, 1_000).then((up) => {
+      void redisAnswers(this.options.target, 1_000).then((up) => {
         if (this.state !== 'down') return;
         if (!up) {
           this.remind();

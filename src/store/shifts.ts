@@ -1,5 +1,5 @@
 /** The shifts feature's records in Redis (organization-wide, under `{org}`): overrides, cover requests, handoffs. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { ParticipantT } from '../core/escalations/model.js';
 import type { AuditEntry } from '../core/ports.js';
 import { overrideKey } from '../core/shifts/rota.js';
@@ -14,7 +14,7 @@ export class RedisShiftStore implements ShiftStore {
   private readonly handoffs: OrgRecords<Handoff>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = orgKeys(prefix);

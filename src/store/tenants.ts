@@ -2,7 +2,7 @@
  * The tenants the organization uses, as seen: every interaction, Teams activity and the Slack
  * token's own workspace report theirs, and the newest seen per platform is the organization's.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { PlatformKind } from '../chat/message.js';
 import type { TenantDirectory } from '../core/reach.js';
 import { globalKeys } from './keys.js';
@@ -17,7 +17,7 @@ export class RedisTenantDirectory implements TenantDirectory {
   private readonly known = new Map<PlatformKind, { at: number; tenant: string }>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     /** Tenants fixed by the process (the console's). */
     private readonly fixed: Partial<Record<PlatformKind, string>> = {},

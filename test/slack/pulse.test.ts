@@ -3,7 +3,7 @@
  * answers through the modal, results withheld below minResponses and shown at it — and a check,
  * after the rounds, that nothing in Redis, the audit trail or the logs pairs a person with an answer.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/store/redis.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { messageProblems } from '../support/block-kit.js';
@@ -22,7 +22,7 @@ type Who = keyof typeof PEOPLE;
 const IDENTITY = /\b(ana|ben|caro|dev)\b|U0ANALIMA|U0BENOKAF|U0CARODIA|Ana Lima|Ben Okafor|Carolina|Dev Patel/;
 
 /** Everything under a prefix, as text: key → its contents (strings, hash fields and values, list/set/zset members, stream entries). */
-async function dump(redis: Redis, prefix: string): Promise<Map<string, string>> {
+async function dump(redis: RedisClient, prefix: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const pattern of [`${prefix}:*`, `${prefix}-bull:*`]) {
     let cursor = '0';

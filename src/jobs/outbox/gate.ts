@@ -4,7 +4,7 @@
  * send now with the references it needs. Pacing holds across every worker process and uses
  * Redis's clock, not the workers'. How the reservations work: gate-script.ts.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../store/redis.js';
 import type { Delivery } from '../../chat/delivery.js';
 import type { Bucket, MessageRef, PacingRules } from '../../chat/platform.js';
 import { tenantKeys } from '../../store/keys.js';
@@ -76,7 +76,7 @@ function gcra(buckets: Bucket[]): number[] {
 
 export class OutboxGate {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -1,5 +1,5 @@
 /** The console, assembled: its platform (messages remembered in Redis) and, once the app runs, its REPL. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../store/redis.js';
 import type { Interactions } from '../../core/interactions.js';
 import type { Settings } from '../../core/settings.js';
 import { RedisConsoleMessages } from '../../store/console-messages.js';
@@ -7,7 +7,7 @@ import { CONSOLE_TENANT, ConsolePlatform } from './console-platform.js';
 import { ConsoleRepl, type ReplOptions } from './repl.js';
 
 export interface ConsoleDeps {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   settings: Settings;
   interactions: Interactions;

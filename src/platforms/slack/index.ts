@@ -1,5 +1,5 @@
 /** Slack, assembled: tokens, the platform (for the outbox), the Bolt app and HTTP routes, event processing. */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../store/redis.js';
 import type { Env } from '../../config/env.js';
 import type { EscalationRules } from '../../core/escalations/rules.js';
 import type { EscalationService } from '../../core/escalations/service.js';
@@ -20,7 +20,7 @@ const TOKEN_CHECK_MS = 5_000;
 
 export interface SlackDeps {
   env: Env;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   queues: Queues;
   interactions: Interactions;

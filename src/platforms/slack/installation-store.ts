@@ -3,7 +3,7 @@
  * org-wide (Enterprise Grid) installs, the workspace otherwise.
  */
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../store/redis.js';
 import { globalKeys } from '../../store/keys.js';
 import { slackTenant } from './tenant.js';
 
@@ -19,7 +19,7 @@ export class RedisInstallationStore implements InstallationStore {
   private readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.key = globalKeys(prefix).slackInstalls;

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Installation } from '@slack/oauth';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../store/redis.js';
 import { UnauthorizedError } from '../../chat/errors.js';
 import { globalKeys } from '../../store/keys.js';
 import type { RedisInstallationStore } from './installation-store.js';
@@ -111,7 +111,7 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 export class InstallationTokens implements SlackTokens {
   constructor(
     private readonly store: RedisInstallationStore,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly clients: SlackClients,
     private readonly app: { clientId: string; clientSecret: string },

@@ -4,7 +4,7 @@
  * SDK replaces these files only.
  */
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../store/redis.js';
 import type { Env } from '../../config/env.js';
 import type { Interactions } from '../../core/interactions.js';
 import { mountDownloads } from '../../http/downloads.js';
@@ -21,7 +21,7 @@ export interface Teams {
   startWeb(http: HttpServer): void;
 }
 
-export function createTeams(deps: { env: Env; redis: Redis; prefix: string; interactions: Interactions; log: Logger; onTenant?: (tenant: string) => void }): Teams {
+export function createTeams(deps: { env: Env; redis: RedisClient; prefix: string; interactions: Interactions; log: Logger; onTenant?: (tenant: string) => void }): Teams {
   const { env, log } = deps;
   const appId = env.MicrosoftAppId ?? '';
   const auth = new ConfigurationBotFrameworkAuthentication({

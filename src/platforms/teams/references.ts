@@ -11,7 +11,7 @@
  *   svc                     the tenant's newest serviceUrl
  *   bot                     the bot's own account ({ id: "28:…", name })
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../store/redis.js';
 import type { ConversationReference } from 'botbuilder';
 import { tenantKeys } from '../../store/keys.js';
 
@@ -33,7 +33,7 @@ export function baseConversation(id: string): string {
 
 export class TeamsReferences {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

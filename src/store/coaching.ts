@@ -3,7 +3,7 @@
  * suggestions as OrgRecords (numbered, versioned, audited), and the indexes beside them (see
  * keys.ts): nudges sent to each person, held nudges, signals seen, the caps, folded signals, opt-outs.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import { Nudge, Suggestion, type FoldedSignal, type NewNudge, type NewSuggestion } from '../core/coaching/model.js';
 import type { CoachingStore, DeliveryStatus, Versioned } from '../core/coaching/ports.js';
 import type { AuditEntry } from '../core/ports.js';
@@ -19,7 +19,7 @@ export class RedisCoachingStore implements CoachingStore {
   private readonly suggestions: OrgRecords<Suggestion>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {
     this.keys = coachingKeys(prefix);

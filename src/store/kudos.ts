@@ -3,7 +3,7 @@
  * count, the duplicate marker, the receiver's index and the audit entry change in one script, so
  * two requests at once can never both pass the limit and a double-delivered one counts once.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { KudosGift, KudosGiven, KudosStore } from '../core/kudos/ports.js';
 import type { AuditEntry } from '../core/ports.js';
 import { AUDIT_MAX_LENGTH, auditFields } from './audit.js';
@@ -47,7 +47,7 @@ export class RedisKudosStore implements KudosStore {
   private readonly keys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = orgKeys(prefix);

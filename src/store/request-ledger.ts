@@ -5,7 +5,7 @@
  * every retry either platform makes.
  */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { RequestLedger } from '../core/interactions.js';
 import { tenantKeys } from './keys.js';
 
@@ -18,7 +18,7 @@ function name(request: string): string {
 
 export class RedisRequestLedger implements RequestLedger {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -99,9 +99,10 @@ describe('kudos on Slack', () => {
     await start();
     const body = slashCommand({ command: '/kudos', text: `<@${BEN}|ben> for the Acme call`, user_id: ANA, channel_id: 'C0GENERAL' });
     const [first, second] = await Promise.all([postSigned(h.base, body, FORM), postSigned(h.base, body, FORM)]);
-    const answers = [first, second].map((r) => String((r.json as { text?: string }).text));
-    expect(answers.every((a) => a.startsWith('🎉 Kudos to Ben Okafor posted here'))).toBe(true);
-    expect(answers.filter((a) => a.includes('You have given 1 of 5 today'))).toHaveLength(1);
+    // The repeat (same trigger_id) is acknowledged with nothing: the request ledger ran it once.
+    const answers = [first, second].map((r) => (r.json as { text?: string } | undefined)?.text ?? '').sort();
+    expect(answers[0]).toBe('');
+    expect(answers[1]).toMatch(/^🎉 Kudos to Ben Okafor posted here.*You have given 1 of 5 today/s);
     await h.slack.waitFor(() => posts('C0GENERAL').length === 1 && posts(BEN).length === 1);
     await new Promise((r) => setTimeout(r, 300));
     expect(posts('C0GENERAL')).toHaveLength(1);

@@ -51,8 +51,8 @@ describe('Teams app package', () => {
     // Teams shows at most 10 commands per list (one list per scope): the 1:1 chat's, and the channels'.
     const lists = Object.fromEntries(bot?.commandLists.map((l) => [l.scopes.join('+'), l.commands.map((c) => c.title)]) ?? []);
     expect(lists).toEqual({
-      personal: ['escalate', 'escalate note', 'escalate show', 'escalations', 'escalations resolved', 'shift', 'handoff', 'pulse', 'home', 'help'],
-      'team+groupChat': ['escalate', 'escalate note', 'escalate show', 'escalations', 'escalations resolved', 'shift', 'handoff', 'poll', 'csat', 'help'],
+      personal: ['escalate', 'escalations', 'shift', 'handoff', 'nudge', 'kudos', 'pulse', 'briefing', 'home', 'help'],
+      'team+groupChat': ['escalate', 'escalations', 'shift', 'handoff', 'kudos', 'poll', 'csat', 'briefing', 'report', 'help'],
     });
     // Exports come as files in the personal chat (file consent); the bot API needs supportsFiles.
     expect((bot as { supportsFiles?: boolean } | undefined)?.supportsFiles).toBe(true);

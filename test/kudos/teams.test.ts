@@ -53,6 +53,16 @@ describe('kudos on Teams', () => {
     expect(to(dm(BEN))).toHaveLength(1);
   });
 
+  it('when the person cannot get DMs (Shiftlead not installed for them), the thank-you is still posted and the giver is told how to fix it', async () => {
+    h = await startTeamsHarness({ config: exampleConfig(), app: { clock: clockAt(new Date('2027-03-29T10:00:00Z')) } });
+    expect((await h.send(botAddedToTeam(h.serviceUrl, ANA))).status).toBe(200);
+    expect((await h.send(installedForUser(h.serviceUrl, ANA))).status).toBe(200);
+    await h.send(kudosMention(h.serviceUrl, ANA, BEN, 'for the rota'));
+    await h.connector.waitFor(() => to(dm(ANA)).some((c) => body(c).includes('could not DM them')), 15_000, 'the notice');
+    expect(body(to(dm(ANA)).find((c) => body(c).includes('could not DM them')))).toContain('install Shiftlead for them (Teams admin center');
+    expect(channelPosts().filter((c) => body(c).includes('Kudos'))).toHaveLength(1);
+  });
+
   it('bad input: yourself, nobody, someone without a Teams id, no text — a private answer, nothing posted', async () => {
     await start();
     await h.send(personalMessage(h.serviceUrl, ANA, 'kudos ana for me'));

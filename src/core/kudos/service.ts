@@ -25,6 +25,12 @@ export const KUDOS_USAGE = '<person> <what for>  a public thank-you (and a DM to
 const PLATFORM_NAME: Record<PlatformKind, string> = { slack: 'Slack', teams: 'Microsoft Teams', console: 'console' };
 const ROSTER_FIELD: Record<PlatformKind, string> = { slack: 'slack: U0123ABCD (their Slack member id)', teams: 'teams: <their Microsoft Entra object id>', console: 'an id' };
 
+const HOW_TO_FIX: Record<PlatformKind, string> = {
+  slack: 'check that their Slack member id in the team configuration is right and that they have not blocked Shiftlead',
+  teams: 'install Shiftlead for them (Teams admin center → Manage apps → Shiftlead → Install for users), or ask them to open Shiftlead in Teams once',
+  console: 'check the roster',
+};
+
 const say = (text: string): Message => ({ text, blocks: [{ type: 'section', text }] });
 const answer = (text: string): Answer => ({ reply: say(text) });
 
@@ -90,9 +96,11 @@ export class KudosService {
     const dmText = `🎉 ${escapeText(giver.name)} gave you kudos: “${escapeText(thanks)}”`;
     const dm: Message = { text: dmText, blocks: [{ type: 'section', text: dmText }, { type: 'context', text: 'It is posted for the team to see, too. Keep it up!' }] };
     const base = { tenant: actor.tenant, platform: actor.platform };
+    // When the DM cannot be delivered (blocked, app not installed for them), the giver is told how to fix it.
+    const fix = `⚠️ The thank-you to ${escapeText(person.name)} was posted, but Shiftlead could not DM them on ${PLATFORM_NAME[actor.platform]}: ${HOW_TO_FIX[actor.platform]}.`;
     return [
       { ...base, key: `org.kudos.${id}.post`, target: { kind: 'conversation', conversation }, message: post },
-      { ...base, key: `org.kudos.${id}.dm`, target: { kind: 'dm', user }, message: dm },
+      { ...base, key: `org.kudos.${id}.dm`, target: { kind: 'dm', user }, message: dm, fallback: [{ ...base, key: `org.kudos.${id}.undelivered`, target: { kind: 'dm', user: actor.user }, message: say(fix) }] },
     ];
   }
 }

@@ -65,6 +65,13 @@ describe('kudos on Slack', () => {
     expect(text(posts('C0KUDOS')[0])).toContain(': for the calm handoff');
   });
 
+  it('in a channel Shiftlead is not in, the giver is told why nothing appeared', async () => {
+    await start();
+    h.slack.channelErrors.set('G0PRIVATE', 'not_in_channel');
+    expect(await kudos(ANA, 'ben for the handoff', 'G0PRIVATE')).toContain('Kudos to Ben Okafor posted here');
+    await h.slack.waitFor(() => posts(ANA).some((c) => text(c).includes('could not post your thank-you to Ben Okafor in that channel')) && posts(BEN).length === 1);
+  });
+
   it('bad input gets a clear private answer and posts nothing', async () => {
     await start();
     expect(await kudos(ANA, `<@${ANA}> for being me`)).toContain('You cannot give yourself kudos');

@@ -99,7 +99,14 @@ export class KudosService {
     // When the DM cannot be delivered (blocked, app not installed for them), the giver is told how to fix it.
     const fix = `⚠️ The thank-you to ${escapeText(person.name)} was posted, but Shiftlead could not DM them on ${PLATFORM_NAME[actor.platform]}: ${HOW_TO_FIX[actor.platform]}.`;
     return [
-      { ...base, key: `org.kudos.${id}.post`, target: { kind: 'conversation', conversation }, message: post },
+      {
+        ...base,
+        key: `org.kudos.${id}.post`,
+        target: { kind: 'conversation', conversation },
+        message: post,
+        // A channel Shiftlead is not in (a private one): the giver hears why nothing appeared.
+        fallback: [{ ...base, key: `org.kudos.${id}.notposted`, target: { kind: 'dm', user: actor.user }, message: say(`⚠️ Shiftlead could not post your thank-you to ${escapeText(person.name)} in that channel: it is not a member there. Add Shiftlead to the channel (or set kudos.channel) and give it again. ${escapeText(person.name)} got the DM.`) }],
+      },
       { ...base, key: `org.kudos.${id}.dm`, target: { kind: 'dm', user }, message: dm, fallback: [{ ...base, key: `org.kudos.${id}.undelivered`, target: { kind: 'dm', user: actor.user }, message: say(fix) }] },
     ];
   }

@@ -82,6 +82,7 @@ describe('kudos on Slack', () => {
     expect(await kudos(ANA, '')).toContain('Give kudos with */kudos &lt;person&gt; &lt;what for&gt;*');
     expect(await kudos(ANA, `ben ${'x'.repeat(501)}`)).toContain('That is 501 characters; kudos are short (at most 500)');
     expect(await kudos(STRANGER, 'ben for help')).toContain("You are not in Shiftlead's roster yet");
+    expect(await kudos(ANA, 'ben for help', 'D0ANADM')).toContain('Kudos are a public thank-you: give them in a channel');
     await new Promise((r) => setTimeout(r, 300));
     expect(h.slack.of('chat.postMessage')).toEqual([]);
     expect(await received('ben')).toBe(0);

@@ -63,19 +63,22 @@ describe('kudos on Teams', () => {
     expect(channelPosts().filter((c) => body(c).includes('Kudos'))).toHaveLength(1);
   });
 
-  it('bad input: yourself, nobody, someone without a Teams id, no text — a private answer, nothing posted', async () => {
+  it('bad input: yourself, nobody, someone without a Teams id, no text, the 1:1 chat without kudos.channel — a private answer, nothing posted', async () => {
     await start();
     await h.send(personalMessage(h.serviceUrl, ANA, 'kudos ana for me'));
     await h.send(personalMessage(h.serviceUrl, ANA, 'kudos nobody for things'));
     await h.send(personalMessage(h.serviceUrl, ANA, 'kudos dev for the night shift'));
     await h.send(personalMessage(h.serviceUrl, ANA, 'kudos ben'));
-    await h.connector.waitFor(() => to(dm(ANA)).length === 4);
+    await h.send(personalMessage(h.serviceUrl, ANA, 'kudos ben for the rota'));
+    await h.connector.waitFor(() => to(dm(ANA)).length === 5);
     const answers = to(dm(ANA)).map(body);
     expect(answers[0]).toContain('You cannot give yourself kudos');
     expect(answers[1]).toContain('No one called \\"nobody\\" in the roster');
     expect(answers[2]).toContain('Dev Patel has no Microsoft Teams id in Shiftlead');
     expect(answers[2]).toContain('teams: <their Microsoft Entra object id>');
     expect(answers[3]).toContain('Say what the kudos is for');
+    // The 1:1 chat with Shiftlead is not a channel: a public thank-you has nowhere to go.
+    expect(answers[4]).toContain('Kudos are a public thank-you: give them in a channel, or ask a manager to set kudos.channel');
     expect(channelPosts()).toEqual([]);
     expect(to(dm(BEN))).toEqual([]);
   });

@@ -34,6 +34,13 @@ const HOW_TO_FIX: Record<PlatformKind, string> = {
 const say = (text: string): Message => ({ text, blocks: [{ type: 'section', text }] });
 const answer = (text: string): Answer => ({ reply: say(text) });
 
+/** A direct chat rather than a channel: a Slack DM (`D…`) or a Teams chat that is not a channel (`19:…`). */
+function isPrivateChat(platform: PlatformKind, conversation: string): boolean {
+  if (platform === 'slack') return conversation.startsWith('D');
+  if (platform === 'teams') return !conversation.startsWith('19:');
+  return false;
+}
+
 export interface KudosDeps {
   settings: Settings;
   store: KudosStore;
@@ -71,7 +78,9 @@ export class KudosService {
     }
     const kudos = settings.config.kudos;
     const conversation = kudos.channel?.[actor.platform] ?? actor.conversation;
-    if (!conversation) return answer('Give kudos in a channel (or set kudos.channel in the team configuration): there is nowhere here to post the thank-you.');
+    if (!conversation || isPrivateChat(actor.platform, conversation)) {
+      return answer('Kudos are a public thank-you: give them in a channel, or ask a manager to set kudos.channel in the team configuration so that they can be given from anywhere. Nothing was posted.');
+    }
 
     const now = clock.now();
     const fingerprint = createHash('sha1').update(`${person.id}\n${thanks.replace(/\s+/g, ' ')}`).digest('hex').slice(0, 20);

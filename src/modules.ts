@@ -17,6 +17,9 @@ import { EscalationService } from './core/escalations/service.js';
 import { Features } from './core/feature.js';
 import { kudosFeature } from './core/kudos/feature.js';
 import { KudosService } from './core/kudos/service.js';
+import { workloadFeature } from './core/workload/feature.js';
+import { NO_COACHING_LEDGER } from './core/workload/ports.js';
+import { WorkloadSummary } from './core/workload/service.js';
 import { csatFollower, CsatService } from './core/polls/csat-after-resolve.js';
 import { listeningFeature } from './core/polls/feature.js';
 import { PollService } from './core/polls/poll-service.js';
@@ -39,6 +42,7 @@ import { deliveryStatus, RedisCoachingStore } from './store/coaching.js';
 import { DeliveryLog } from './store/deliveries.js';
 import { RedisEscalationReader } from './store/escalation-reader.js';
 import { RedisDrafts } from './store/drafts.js';
+import { RedisEscalationReader } from './store/escalation-reader.js';
 import { RedisEscalationStore } from './store/escalations.js';
 import { RedisKudosStore } from './store/kudos.js';
 import { FactMetricsSink, RedisConnectorStore } from './store/connector-store.js';
@@ -149,6 +153,24 @@ export function buildModules(infra: ModuleInfra): Modules {
     escalations: new RedisEscalationReader(redis, prefix),
   });
   features.add(coachingFeature(coaching));
+
+  // The managers' weekly workload summary. Nudges sent and signals folded over the cap come from
+  // the coaching feature's ledger; until it is connected here, NO_COACHING_LEDGER reports none.
+  const shiftStore = new RedisShiftStore(redis, prefix);
+  features.add(
+    workloadFeature(
+      new WorkloadSummary({
+        settings,
+        reader: new RedisEscalationReader(redis, prefix),
+        kudos: kudosStore,
+        ledger: NO_COACHING_LEDGER,
+        overrides: () => shiftStore.overrides(),
+        outbox,
+        reach,
+        log: (level, message, details) => log[level](details ?? {}, message),
+      }),
+    ),
+  );
 
   // Metrics, briefings, reports and the at-a-glance page (wired in metrics-module.ts).
   const metrics = buildMetrics(infra, { outbox, timers, features });

@@ -65,6 +65,13 @@ describe('kudos on Slack', () => {
     expect(text(posts('C0KUDOS')[0])).toContain(': for the calm handoff');
   });
 
+  it('in a channel Shiftlead is not in, the giver is told why nothing appeared', async () => {
+    await start();
+    h.slack.channelErrors.set('G0PRIVATE', 'not_in_channel');
+    expect(await kudos(ANA, 'ben for the handoff', 'G0PRIVATE')).toContain('Kudos to Ben Okafor posted here');
+    await h.slack.waitFor(() => posts(ANA).some((c) => text(c).includes('could not post your thank-you to Ben Okafor in that channel')) && posts(BEN).length === 1);
+  });
+
   it('bad input gets a clear private answer and posts nothing', async () => {
     await start();
     expect(await kudos(ANA, `<@${ANA}> for being me`)).toContain('You cannot give yourself kudos');
@@ -75,6 +82,7 @@ describe('kudos on Slack', () => {
     expect(await kudos(ANA, '')).toContain('Give kudos with */kudos &lt;person&gt; &lt;what for&gt;*');
     expect(await kudos(ANA, `ben ${'x'.repeat(501)}`)).toContain('That is 501 characters; kudos are short (at most 500)');
     expect(await kudos(STRANGER, 'ben for help')).toContain("You are not in Shiftlead's roster yet");
+    expect(await kudos(ANA, 'ben for help', 'D0ANADM')).toContain('Kudos are a public thank-you: give them in a channel');
     await new Promise((r) => setTimeout(r, 300));
     expect(h.slack.of('chat.postMessage')).toEqual([]);
     expect(await received('ben')).toBe(0);

@@ -55,19 +55,32 @@ describe('kudos on Teams', () => {
     expect(to(dm(BEN))).toHaveLength(1);
   });
 
-  it('bad input: yourself, nobody, someone without a Teams id, no text — a private answer, nothing posted', async () => {
+  it('when the person cannot get DMs (Shiftlead not installed for them), the thank-you is still posted and the giver is told how to fix it', async () => {
+    h = await startTeamsHarness({ config: exampleConfig(), app: { clock: clockAt(new Date('2027-03-29T10:00:00Z')) } });
+    expect((await h.send(botAddedToTeam(h.serviceUrl, ANA))).status).toBe(200);
+    expect((await h.send(installedForUser(h.serviceUrl, ANA))).status).toBe(200);
+    await h.send(kudosMention(h.serviceUrl, ANA, BEN, 'for the rota'));
+    await h.connector.waitFor(() => to(dm(ANA)).some((c) => body(c).includes('could not DM them')), 15_000, 'the notice');
+    expect(body(to(dm(ANA)).find((c) => body(c).includes('could not DM them')))).toContain('install Shiftlead for them (Teams admin center');
+    expect(channelPosts().filter((c) => body(c).includes('Kudos'))).toHaveLength(1);
+  });
+
+  it('bad input: yourself, nobody, someone without a Teams id, no text, the 1:1 chat without kudos.channel — a private answer, nothing posted', async () => {
     await start();
     await h.send(personalMessage(h.serviceUrl, ANA, 'kudos ana for me'));
     await h.send(personalMessage(h.serviceUrl, ANA, 'kudos nobody for things'));
     await h.send(personalMessage(h.serviceUrl, ANA, 'kudos dev for the night shift'));
     await h.send(personalMessage(h.serviceUrl, ANA, 'kudos ben'));
-    await h.connector.waitFor(() => to(dm(ANA)).length === 4);
+    await h.send(personalMessage(h.serviceUrl, ANA, 'kudos ben for the rota'));
+    await h.connector.waitFor(() => to(dm(ANA)).length === 5);
     const answers = to(dm(ANA)).map(body);
     expect(answers[0]).toContain('You cannot give yourself kudos');
     expect(answers[1]).toContain('No one called \\"nobody\\" in the roster');
     expect(answers[2]).toContain('Dev Patel has no Microsoft Teams id in Shiftlead');
     expect(answers[2]).toContain('teams: <their Microsoft Entra object id>');
     expect(answers[3]).toContain('Say what the kudos is for');
+    // The 1:1 chat with Shiftlead is not a channel: a public thank-you has nowhere to go.
+    expect(answers[4]).toContain('Kudos are a public thank-you: give them in a channel, or ask a manager to set kudos.channel');
     expect(channelPosts()).toEqual([]);
     expect(to(dm(BEN))).toEqual([]);
   });

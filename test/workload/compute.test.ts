@@ -113,6 +113,12 @@ describe('the weekly workload numbers', () => {
     const [one] = workloadMessages('Frontline support', w, 'Europe/London');
     expect(one?.blocks[0]).toEqual({ type: 'header', text: '🧭 Workload · Frontline support · Mon 22 Mar – Sun 28 Mar' });
     expect(one?.blocks[1]).toEqual({ type: 'section', text: '⚠️ 2 people flagged: Ana Lima, Ben Okafor.' });
+    expect(JSON.stringify(one)).not.toContain('Sent late');
+    expect(JSON.stringify(workloadMessages('Frontline support', w, 'Europe/London', true)[0])).toContain('Sent late: Shiftlead was down at the planned time.');
+    // A department where nobody worked: one short message.
+    const empty = workloadMessages('Billing', computeWorkload({ ...input(config, { from: '2027-03-22', to: '2027-03-28' }), people: [] }), 'Europe/London');
+    expect(empty).toHaveLength(1);
+    expect(empty[0]?.blocks[1]).toEqual({ type: 'section', text: 'Nobody worked a shift or owned an escalation in Billing that week.' });
 
     // 45 people, each with long folded signals: three messages, each within the limits.
     const crowd = Array.from({ length: 45 }, (_, i) => ({ ...(config.people[0] as (typeof config.people)[number]), id: `p${i}`, name: `Person ${String(i).padStart(2, '0')}` }));

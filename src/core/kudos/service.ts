@@ -25,8 +25,21 @@ export const KUDOS_USAGE = '<person> <what for>  a public thank-you (and a DM to
 const PLATFORM_NAME: Record<PlatformKind, string> = { slack: 'Slack', teams: 'Microsoft Teams', console: 'console' };
 const ROSTER_FIELD: Record<PlatformKind, string> = { slack: 'slack: U0123ABCD (their Slack member id)', teams: 'teams: <their Microsoft Entra object id>', console: 'an id' };
 
+const HOW_TO_FIX: Record<PlatformKind, string> = {
+  slack: 'check that their Slack member id in the team configuration is right and that they have not blocked Shiftlead',
+  teams: 'install Shiftlead for them (Teams admin center → Manage apps → Shiftlead → Install for users), or ask them to open Shiftlead in Teams once',
+  console: 'check the roster',
+};
+
 const say = (text: string): Message => ({ text, blocks: [{ type: 'section', text }] });
 const answer = (text: string): Answer => ({ reply: say(text) });
+
+/** A direct chat rather than a channel: a Slack DM (`D…`) or a Teams chat that is not a channel (`19:…`). */
+function isPrivateChat(platform: PlatformKind, conversation: string): boolean {
+  if (platform === 'slack') return conversation.startsWith('D');
+  if (platform === 'teams') return !conversation.startsWith('19:');
+  return false;
+}
 
 export interface KudosDeps {
   settings: Settings;
@@ -65,7 +78,9 @@ export class KudosService {
     }
     const kudos = settings.config.kudos;
     const conversation = kudos.channel?.[actor.platform] ?? actor.conversation;
-    if (!conversation) return answer('Give kudos in a channel (or set kudos.channel in the team configuration): there is nowhere here to post the thank-you.');
+    if (!conversation || isPrivateChat(actor.platform, conversation)) {
+      return answer('Kudos are a public thank-you: give them in a channel, or ask a manager to set kudos.channel in the team configuration so that they can be given from anywhere. Nothing was posted.');
+    }
 
     const now = clock.now();
     const fingerprint = createHash('sha1').update(`${person.id}\n${thanks.replace(/\s+/g, ' ')}`).digest('hex').slice(0, 20);
@@ -90,9 +105,18 @@ export class KudosService {
     const dmText = `🎉 ${escapeText(giver.name)} gave you kudos: “${escapeText(thanks)}”`;
     const dm: Message = { text: dmText, blocks: [{ type: 'section', text: dmText }, { type: 'context', text: 'It is posted for the team to see, too. Keep it up!' }] };
     const base = { tenant: actor.tenant, platform: actor.platform };
+    // When the DM cannot be delivered (blocked, app not installed for them), the giver is told how to fix it.
+    const fix = `⚠️ The thank-you to ${escapeText(person.name)} was posted, but Shiftlead could not DM them on ${PLATFORM_NAME[actor.platform]}: ${HOW_TO_FIX[actor.platform]}.`;
     return [
-      { ...base, key: `org.kudos.${id}.post`, target: { kind: 'conversation', conversation }, message: post },
-      { ...base, key: `org.kudos.${id}.dm`, target: { kind: 'dm', user }, message: dm },
+      {
+        ...base,
+        key: `org.kudos.${id}.post`,
+        target: { kind: 'conversation', conversation },
+        message: post,
+        // A channel Shiftlead is not in (a private one): the giver hears why nothing appeared.
+        fallback: [{ ...base, key: `org.kudos.${id}.notposted`, target: { kind: 'dm', user: actor.user }, message: say(`⚠️ Shiftlead could not post your thank-you to ${escapeText(person.name)} in that channel: it is not a member there. Add Shiftlead to the channel (or set kudos.channel) and give it again. ${escapeText(person.name)} got the DM.`) }],
+      },
+      { ...base, key: `org.kudos.${id}.dm`, target: { kind: 'dm', user }, message: dm, fallback: [{ ...base, key: `org.kudos.${id}.undelivered`, target: { kind: 'dm', user: actor.user }, message: say(fix) }] },
     ];
   }
 }

@@ -70,14 +70,25 @@ export interface WorkloadWeek {
   escalationMedian: number;
 }
 
+/** Time-zone lookups are the costly part: each occurrence is judged once. */
+const judged = new WeakMap<ShiftInstance, { overnight: boolean; late: boolean }>();
+function judge(i: ShiftInstance): { overnight: boolean; late: boolean } {
+  let j = judged.get(i);
+  if (!j) {
+    const overnight = localDate(i.end, i.zone) > i.date;
+    judged.set(i, (j = { overnight, late: overnight || localClock(i.end, i.zone) > LATE_AFTER }));
+  }
+  return j;
+}
+
 /** Whether a shift occurrence crosses midnight (ends on a later local date than it starts). */
 export function isOvernight(i: ShiftInstance): boolean {
-  return localDate(i.end, i.zone) > i.date;
+  return judge(i).overnight;
 }
 
 /** Whether a shift occurrence is late: it ends after 22:00 local time, or crosses midnight. */
 export function isLate(i: ShiftInstance): boolean {
-  return isOvernight(i) || localClock(i.end, i.zone) > LATE_AFTER;
+  return judge(i).late;
 }
 
 const inWeek = (date: string, week: { from: string; to: string }) => date >= week.from && date <= week.to;
@@ -116,8 +127,15 @@ export function computeWorkload(input: WorkloadInput): WorkloadWeek {
   }
   const people = [...input.people].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   const escalationMedian = median(people.map((p) => owned.get(p.id) ?? 0)) ?? 0;
+  // Each person's shifts, indexed once (a large roster is thousands of people and occurrences).
+  const byPerson = new Map<string, ShiftInstance[]>();
+  for (const s of input.shifts) for (const id of new Set(s.people)) {
+      const list = byPerson.get(id);
+      if (list) list.push(s);
+      else byPerson.set(id, [s]);
+    }
   const rows = people.map((person): PersonWeek => {
-    const mine = input.shifts.filter((s) => s.people.includes(person.id));
+    const mine = byPerson.get(person.id) ?? [];
     const thisWeek = mine.filter((s) => inWeek(s.date, week));
     const hours = thisWeek.reduce((sum, s) => sum + (s.end.getTime() - s.start.getTime()), 0) / 3_600_000;
     // Runs are counted up to the week's end: what comes after is next week's.

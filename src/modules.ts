@@ -11,7 +11,7 @@ import { coachingFeature } from './core/coaching/feature.js';
 import type { PlatformDirectory } from './chat/platform.js';
 import type { Env } from './config/env.js';
 import { escalationsFeature } from './core/escalations/feature.js';
-import { isBreached } from './core/escalations/model.js';
+import { isBreached, type Escalation } from './core/escalations/model.js';
 import { EscalationRules } from './core/escalations/rules.js';
 import { EscalationService } from './core/escalations/service.js';
 import { Features } from './core/feature.js';
@@ -150,7 +150,16 @@ export function buildModules(infra: ModuleInfra): Modules {
     reach,
     deliveries: deliveryStatus(new DeliveryLog(redis, prefix)),
     overrides: () => shifts.overrides(),
-    escalations: new RedisEscalationReader(redis, prefix),
+    recentEscalations: async (since) => {
+      const reader = new RedisEscalationReader(redis, prefix);
+      const out = new Map<string, Escalation>();
+      for (const tenant of await reader.tenants()) {
+        // Changed since (the audit stream's times), and created since (the records' own clock).
+        const created = await escalationStore.search(tenant, { since, keep: () => true, offset: 0, limit: 10_000 });
+        for (const e of [...(await reader.get(tenant, await reader.touchedSince(tenant, since))), ...created.records]) out.set(`${tenant}/${e.id}`, e);
+      }
+      return [...out.values()];
+    },
   });
   features.add(coachingFeature(coaching));
 

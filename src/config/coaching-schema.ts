@@ -45,6 +45,14 @@ export const Coaching = z
     /** Flag a person whose shifts added up to more than this many hours in the week. */
     maxHoursPerWeek: z.number().positive().max(168).default(45),
   })
-  .refine((c) => c.maxPerWeek >= c.maxPerDay, { message: 'maxPerWeek must be at least maxPerDay', path: ['maxPerWeek'] });
+  // Checked even when other keys are invalid, so that every problem is listed at once.
+  .refine((c) => c.maxPerWeek >= c.maxPerDay, {
+    message: 'maxPerWeek must be at least maxPerDay',
+    path: ['maxPerWeek'],
+    when: (payload) => {
+      const v = payload.value as { maxPerDay?: unknown; maxPerWeek?: unknown } | undefined;
+      return typeof v?.maxPerDay === 'number' && typeof v.maxPerWeek === 'number';
+    },
+  });
 
 export type CoachingConfig = z.infer<typeof Coaching>;

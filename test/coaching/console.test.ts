@@ -1,10 +1,11 @@
 /** Coaching in the console: the flows typed at the REPL of a running app, with its clock set to a chosen Monday. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.js';
-import { clockAt } from '../support/clock.js';
+import { clockAt, type MovableClock } from '../support/clock.js';
 import { ConsoleLines } from '../support/console-lines.js';
 import { deletePrefix, newRedis } from '../support/redis.js';
 import { shiftConfig } from '../support/shift-config.js';
+import { evaluateSignals, ratedEscalation, type Who } from './fixtures.js';
 
 describe('coaching in the console', () => {
   let app: Awaited<ReturnType<typeof startTestApp>> | undefined;
@@ -16,11 +17,14 @@ describe('coaching in the console', () => {
     redis.disconnect();
   });
 
+  let clock: MovableClock;
   async function start(at: string) {
     const terminal = new ConsoleLines();
-    app = await startTestApp({ config: shiftConfig(), clock: clockAt(new Date(at)), console: { input: terminal.input, output: terminal.output, onExit: () => undefined } });
+    clock = clockAt(new Date(at));
+    app = await startTestApp({ config: shiftConfig(), clock, console: { input: terminal.input, output: terminal.output, onExit: () => undefined } });
     return terminal;
   }
+  const who = (personId: string, name: string): Who => ({ platform: 'console', tenant: 'console-local', user: personId, personId, name });
 
   it('a lead nudges someone on shift; they thank and reply; the sender hears both and lists it', async () => {
     // Monday 09:00 UTC: Ben works Early (06:00–14:00 Lisbon), 10:00 in Lagos.
@@ -43,10 +47,10 @@ describe('coaching in the console', () => {
   }, 30_000);
 
   it('a nudge to someone off shift is held until their shift starts, and the sender is told when', async () => {
-    // 13:59:57 UTC: Caro (Bogotá, UTC−5) works Late from 14:00 Lisbon, 09:00 her time.
-    const t = await start('2027-03-01T13:59:57Z');
+    // 13:59:54 UTC: Caro (Bogotá, UTC−5) works Late from 14:00 Lisbon, 09:00 her time.
+    const t = await start('2027-03-01T13:59:54Z');
     const held = await t.type('as ana /nudge caro Thanks for covering yesterday.', 'is held');
-    expect(held).toContain('Carolina Díaz is off shift; this arrives at 09:00 Carolina Díaz’s time (America/Bogota), when their Late shift starts, in 3s');
+    expect(held).toMatch(/Carolina Díaz is off shift; this arrives at 09:00 Carolina Díaz’s time \(America\/Bogota\), when their Late shift starts, in \ds\./);
     expect(t.out).not.toMatch(/DM to Carolina Díaz/);
     await t.printed(/DM to Carolina Díaz[\s\S]*Thanks for covering yesterday/, 15_000);
   }, 30_000);
@@ -60,5 +64,22 @@ describe('coaching in the console', () => {
     expect(await t.type('as ana /nudge caro', 'Write what the note says')).toContain('Nothing was sent');
     expect(await t.type(`as ana /nudge caro ${'x'.repeat(1001)}`, 'the most is 1,000')).toContain('1,001 characters');
     expect(await t.type('as ana /nudge list', 'no nudges')).toContain('You have sent no nudges in the last 30 days');
+  }, 30_000);
+
+  it('a signal becomes a suggestion for the leads; Edit & send delivers the edited note; every copy then reads decided', async () => {
+    const t = await start('2027-03-01T15:00:00Z');
+    if (!app) throw new Error('no app');
+    await ratedEscalation(app, who('ana', 'Ana Lima'), who('caro', 'Carolina Díaz'), 2);
+    await evaluateSignals(app, clock.now());
+    await t.printed(/DM to Ben Okafor[\s\S]*Suggested nudge for Carolina Díaz/);
+    await t.printed(/DM to Ana Lima · m\d+\n[^┌]*Suggested nudge for Carolina Díaz/);
+    const anas = /DM to Ana Lima · (m\d+)\n[^┌]*Suggested nudge for Carolina Díaz/.exec(t.out)?.[1] ?? '';
+    const card = t.latest('Suggested nudge for Carolina Díaz');
+    await t.type(`as ben press ${card.message} ${card.button('Edit')}`, 'The note');
+    await t.type('Let’s look at ESC-1 together tomorrow.', 'on its way');
+    await t.printed(/DM to Carolina Díaz[\s\S]*A note from Ben Okafor \(lead\)[\s\S]*look at ESC-1 together tomorrow/);
+    // Every copy of the card says who decided, and has no buttons left.
+    await t.printed(new RegExp(`\\(updated\\) · ${anas}\\n[^┌]*Sent to Carolina Díaz by Ben Okafor`));
+    expect(await t.type(`as ana press ${anas} Dismiss`, 'has no buttons')).toContain(`Message ${anas} has no buttons.`);
   }, 30_000);
 });

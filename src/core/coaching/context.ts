@@ -1,7 +1,7 @@
 /** What every part of the coaching feature needs: its ports, and small shared steps over them. */
 import type { Person, TeamConfig } from '../../config/team-config-schema.js';
 import type { Actor } from '../interactions.js';
-import type { EscalationReader } from '../metrics/ports.js';
+import type { Escalation } from '../escalations/model.js';
 import type { AuditEntry, Clock, Outbox, Timers } from '../ports.js';
 import type { Reach } from '../reach.js';
 import type { Roster } from '../roster.js';
@@ -20,8 +20,8 @@ export interface CoachingDeps {
   deliveries: DeliveryStatus;
   /** Who works which shift occurrence when it was changed at run time (cover, assignments). */
   overrides(): Promise<Overrides>;
-  /** The escalation records the signals are read from. */
-  escalations: EscalationReader;
+  /** Escalation records created or changed since `since`, in every tenant: the signals are read from them. */
+  recentEscalations(since: Date): Promise<Escalation[]>;
 }
 
 export class CoachingContext {

@@ -37,19 +37,23 @@ export function nudgeDm(nudge: Nudge, sender: Person | undefined, readerZone: st
     { type: 'section', text: `💬 **A note from ${from}**` },
     { type: 'section', text: escapeText(nudge.text) },
   ];
-  if (nudge.status === 'thanked') blocks.push({ type: 'context', text: `You said thanks on ${localMoment(new Date(nudge.acknowledgedAt ?? nudge.createdAt), readerZone)}.` });
-  else if (nudge.status === 'replied') blocks.push({ type: 'context', text: `You replied to ${escapeText(name)}. You can reply again.` });
-  if (nudge.status !== 'thanked') {
-    blocks.push({
-      type: 'actions',
-      buttons: [
-        ...(nudge.status === 'replied' ? [] : [{ actionId: THANKS_ACTION, label: 'Thanks', value: nudge.id, style: 'primary' as const }]),
-        { actionId: REPLY_ACTION, label: 'Reply', value: nudge.id, form: replyForm(nudge, name) },
-      ],
-    });
-  }
+  const answered = nudge.status === 'thanked' || nudge.status === 'replied';
+  if (nudge.status === 'thanked' || (answered && nudge.replies === 0)) blocks.push({ type: 'context', text: `You said thanks on ${localMoment(new Date(nudge.acknowledgedAt ?? nudge.createdAt), readerZone)}.` });
+  if (nudge.replies > 0) blocks.push({ type: 'context', text: `You replied to ${escapeText(name)}${nudge.replies > 1 ? ` (${nudge.replies} replies)` : ''}. You can reply again.` });
+  blocks.push({
+    type: 'actions',
+    buttons: [
+      ...(answered ? [] : [{ actionId: THANKS_ACTION, label: 'Thanks', value: nudge.id, style: 'primary' as const }]),
+      { actionId: REPLY_ACTION, label: 'Reply', value: nudge.id, form: replyForm(nudge, name) },
+    ],
+  });
   blocks.push({ type: 'context', text: `Private between you and ${escapeText(name)}: nobody else sees this note or your answer.` });
   return { text: `A note from ${sender?.name ?? 'your lead'}: ${truncate(nudge.text, 150)}`, blocks };
+}
+
+/** The version of a nudge's DM after its answers (1 as sent): each thanks or reply replaces it in place. */
+export function dmVersion(nudge: Pick<Nudge, 'acknowledgedAt' | 'replies'>): number {
+  return 1 + (nudge.acknowledgedAt ? 1 : 0) + nudge.replies;
 }
 
 /** The sender hears the note was thanked. */

@@ -13,7 +13,7 @@ import type { Actor, Answer, SubmitAnswer } from '../interactions.js';
 import { Reach } from '../reach.js';
 import { localMoment } from '../schedule/local-time.js';
 import type { CoachingContext } from './context.js';
-import { noPlatformId, nudgeDm, preview, replyDm, replyForm, say, thankedDm, undeliverableDm } from './messages.js';
+import { dmVersion, noPlatformId, nudgeDm, preview, replyDm, replyForm, say, thankedDm, undeliverableDm } from './messages.js';
 import { NUDGE_MAX, type Nudge } from './model.js';
 import { nextWorkingMoment, whenItArrives } from './timing.js';
 
@@ -158,6 +158,12 @@ export class NudgeService {
     return { key, tenant: nudge.sender.tenant, platform: nudge.sender.platform, target: { kind: 'dm', user: nudge.sender.user }, message, priority: 'bulk' };
   }
 
+  /** The recipient's DM, replaced in place (where the platform's answer does not replace it already). */
+  private updateDm(nudge: Nudge, message: Message): Delivery {
+    const version = dmVersion(nudge);
+    return { key: `${nudgeKey(nudge.id)}.v${version}`, tenant: nudge.target.tenant, platform: nudge.target.platform, target: { kind: 'update', of: nudgeKey(nudge.id), version }, message };
+  }
+
   /** **Thanks**: recorded as acknowledged; the sender hears it. */
   async thanks(actor: Actor, id: string): Promise<Answer> {
     const mine = await this.mine(actor, id);
@@ -167,8 +173,9 @@ export class NudgeService {
     const nudge = await this.change(id, (n) => (n.status === 'sent' || n.status === 'held' ? { ...n, status: 'thanked', acknowledgedAt: at } : undefined), 'nudge.thanked', undefined, mine.person.id);
     if (!nudge) return { reply: say('This note is no longer known to Shiftlead.') };
     const sender = this.ctx.roster.byId(nudge.from);
-    if (before === 'sent' || before === 'held') await this.ctx.deps.outbox.enqueue([this.tellSender(nudge, `${nudgeKey(id)}.thanks`, thankedDm(nudge, mine.person, sender?.timezone ?? mine.person.timezone))]);
-    return { update: nudgeDm(nudge, sender, mine.person.timezone), reply: say(before === 'sent' || before === 'held' ? `Thanks sent to ${escapeText(sender?.name ?? nudge.from)}.` : 'You already answered this note.') };
+    const dm = nudgeDm(nudge, sender, mine.person.timezone);
+    if (before === 'sent' || before === 'held') await this.ctx.deps.outbox.enqueue([this.tellSender(nudge, `${nudgeKey(id)}.thanks`, thankedDm(nudge, mine.person, sender?.timezone ?? mine.person.timezone)), this.updateDm(nudge, dm)]);
+    return { update: dm, reply: say(before === 'sent' || before === 'held' ? `Thanks sent to ${escapeText(sender?.name ?? nudge.from)}.` : 'You already answered this note.') };
   }
 
   /** **Reply**: the form, or (where the platform shows its field on the card) the answer. */
@@ -195,7 +202,7 @@ export class NudgeService {
     const sender = this.ctx.roster.byId(nudge.from);
     // Keyed by the reply's content: the same reply submitted twice (a retried request) goes once.
     const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
-    await this.ctx.deps.outbox.enqueue([this.tellSender(nudge, `${nudgeKey(id)}.reply.${digest}`, replyDm(nudge, mine.person, text, sender?.timezone ?? mine.person.timezone))]);
+    await this.ctx.deps.outbox.enqueue([this.tellSender(nudge, `${nudgeKey(id)}.reply.${digest}`, replyDm(nudge, mine.person, text, sender?.timezone ?? mine.person.timezone)), this.updateDm(nudge, nudgeDm(nudge, sender, mine.person.timezone))]);
     return { ok: true, reply: say(`Your reply went to ${escapeText(sender?.name ?? nudge.from)}, privately.`) };
   }
 

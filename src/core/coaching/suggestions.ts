@@ -49,10 +49,8 @@ export class SuggestionService {
   /** Reads the signals and turns each new one into a suggestion, a folded line, or nothing (opted out). */
   async evaluate(): Promise<Evaluation> {
     const now = this.ctx.now();
-    const reader = this.ctx.deps.escalations;
-    const records = [];
     // Two weeks back: a streak counts the whole of last week too.
-    for (const tenant of await reader.tenants()) records.push(...(await reader.get(tenant, await reader.touchedSince(tenant, new Date(now.getTime() - 2 * SIGNAL_WINDOW_MS)))));
+    const records = await this.ctx.deps.recentEscalations(new Date(now.getTime() - 2 * SIGNAL_WINDOW_MS));
     const result: Evaluation = { suggested: 0, folded: 0, skipped: 0 };
     for (const signal of deriveSignals(records, this.ctx.config, this.ctx.roster, now)) {
       const outcome = await this.consider(signal, now);

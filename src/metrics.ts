@@ -11,6 +11,9 @@ export interface Metrics {
   outboxPaced: Counter<'platform'>;
   outboxDuplicates: Counter<'platform'>;
   outboxPermanentFailures: Counter<'platform' | 'code'>;
+  outboxUnknownOutcomes: Counter<'platform'>;
+  outboxAdopted: Counter<'platform'>;
+  outboxPossibleDuplicates: Counter<'platform' | 'reason'>;
   queueDepth: Gauge<'queue' | 'state'>;
   scheduleFired: Counter<'kind' | 'late'>;
   scheduleDropped: Counter<'kind'>;
@@ -33,6 +36,19 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     outboxPaced: new Counter({ name: 'shiftlead_outbox_paced_total', help: 'Deliveries held back by pacing', labelNames: ['platform'], registers }),
     outboxDuplicates: new Counter({ name: 'shiftlead_outbox_duplicates_total', help: 'Deliveries skipped because their idempotency key was delivered already', labelNames: ['platform'], registers }),
     outboxPermanentFailures: new Counter({ name: 'shiftlead_outbox_permanent_failures_total', help: 'Deliveries recorded as permanently failed', labelNames: ['platform', 'code'], registers }),
+    outboxUnknownOutcomes: new Counter({
+      name: 'shiftlead_outbox_unknown_outcomes_total',
+      help: 'Retries of a delivery whose earlier attempt reached the platform but was never recorded as sent (a worker died, an answer was lost)',
+      labelNames: ['platform'],
+      registers,
+    }),
+    outboxAdopted: new Counter({ name: 'shiftlead_outbox_adopted_total', help: 'Unknown-outcome deliveries found already posted (by their tag) and adopted instead of posted again', labelNames: ['platform'], registers }),
+    outboxPossibleDuplicates: new Counter({
+      name: 'shiftlead_outbox_possible_duplicates_total',
+      help: 'Unknown-outcome deliveries posted again without proof the first attempt failed: reason lookup_failed (history call failed, rate-limited or too slow), history_incomplete (more messages since than one call sees), no_history (the platform cannot read its history: Teams)',
+      labelNames: ['platform', 'reason'],
+      registers,
+    }),
     queueDepth: new Gauge({ name: 'shiftlead_queue_depth', help: 'Jobs in each queue, by state (sampled at scrape)', labelNames: ['queue', 'state'], registers }),
     scheduleFired: new Counter({ name: 'shiftlead_schedule_fired_total', help: 'Schedule occurrences fired, by kind (late: marked as late)', labelNames: ['kind', 'late'], registers }),
     scheduleDropped: new Counter({ name: 'shiftlead_schedule_dropped_total', help: 'Schedule occurrences dropped because they fired too late to be useful', labelNames: ['kind'], registers }),

@@ -30,14 +30,31 @@ export interface PacingRules {
   tenant: Bucket[];
 }
 
+/** Where tagged messages are looked for: a conversation, a thread in it, or the bot's DM with a user. */
+export type TaggedPlace = { conversation: string; thread?: string } | { user: string };
+
+/** What a look for tagged messages saw: delivery key → where that message is; `complete` when it saw
+ * every message since the time asked (a key it did not see was not posted). */
+export interface TaggedMessages {
+  found: Map<string, MessageRef>;
+  complete: boolean;
+}
+
 export interface ChatPlatform {
   /** Which platform this is. */
   readonly kind: PlatformKind;
   /** How fast the outbox may send, from the platform's documented limits. */
   readonly pacing: PacingRules;
   /** Posts a message to a conversation, or as a reply in the thread of `thread` when given
-   * (its `threadRoot` when it is a reply itself). */
-  post(tenant: string, conversation: string, message: Message, thread?: MessageRef): Promise<MessageRef>;
+   * (its `threadRoot` when it is a reply itself). `tag`: the delivery's idempotency key, carried
+   * by the message where the platform can (Slack message metadata), for `findTagged`. */
+  post(tenant: string, conversation: string, message: Message, thread?: MessageRef, tag?: string): Promise<MessageRef>;
+  /**
+   * The bot's messages tagged since `since` in a place, for retries whose earlier attempt has an
+   * unknown outcome: a message found is adopted instead of posted again. Left out where the
+   * platform cannot read its history (Teams). One call; the caller coalesces and bounds the wait.
+   */
+  findTagged?(tenant: string, where: TaggedPlace, since: Date): Promise<TaggedMessages>;
   /**
    * The link people open for a message `post` delivered, when the platform needs a call of its own
    * for it (Slack's chat.getPermalink); left out where `post` returns it. Asked only after the
@@ -47,7 +64,7 @@ export interface ChatPlatform {
   /** Replaces a message this bot posted earlier. */
   update(tenant: string, ref: MessageRef, message: Message): Promise<void>;
   /** Sends a direct message to a user (the platform's user id). */
-  dm(tenant: string, user: string, message: Message): Promise<MessageRef>;
+  dm(tenant: string, user: string, message: Message, tag?: string): Promise<MessageRef>;
   /** Shows a message to one user only, in a conversation (ephemeral where the platform has it). */
   whisper(tenant: string, conversation: string, user: string, message: Message): Promise<void>;
   /** Opens a form for a user in answer to an interaction (`trigger` is the platform's handle). */

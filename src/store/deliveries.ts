@@ -136,6 +136,11 @@ export class DeliveryLog implements MessageLinks {
     return JSON.parse(marker) as MessageRef;
   }
 
+  /** Forgets that an attempt went to the platform (it was refused: its outcome is known). */
+  async forgetAttempt(tenant: string, key: string): Promise<void> {
+    await this.redis.del(this.keys(tenant).outTried(key));
+  }
+
   /**
    * Records that job `jobId` waits for message `messageKey` (released by the `markSent` that
    * saves it), unless it was delivered meanwhile: then returns true and records nothing.

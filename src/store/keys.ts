@@ -14,6 +14,7 @@
  *   <p>:{<tenant>}:out:refs                hash    message key → MessageRef JSON (where a message was delivered)
  *   <p>:{<tenant>}:out:versions            hash    message key → last version delivered by an update
  *   <p>:{<tenant>}:out:sent:<key>          string  idempotency marker of a delivered outbox job: '1', or where a saved message landed (7 days)
+ *   <p>:{<tenant>}:out:try:<key>           string  when the last attempt of an outbox job went to the platform (ms, 1 day)
  *   <p>:{<tenant>}:out:failed              hash    idempotency key → failure JSON (permanent failures)
  *   <p>:{<tenant>}:out:wait:<message key>  set     outbox job ids waiting for that message to be delivered
  *   <p>:{<tenant>}:pace-tenant             hash    tenant-wide buckets: g<j> (next send time, ms), blocked (ms)
@@ -99,6 +100,7 @@ export function tenantKeys(prefix: string, tenant: string) {
     outRefs: `${base}:out:refs`,
     outVersions: `${base}:out:versions`,
     outSent: (key: string) => `${base}:out:sent:${key}`,
+    outTried: (key: string) => `${base}:out:try:${key}`,
     outFailed: `${base}:out:failed`,
     outWaiting: (messageKey: string) => `${base}:out:wait:${messageKey}`,
     paceTenant: `${base}:pace-tenant`,

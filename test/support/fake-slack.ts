@@ -29,7 +29,8 @@ function decode(value: string): unknown {
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
   private server: Server | undefined;
-  private ts = 1_700_000_000_000_100;
+  /** Message timestamps (µs) from the real clock, as Slack's are: history calls filter by them (`oldest`). */
+  private ts = Date.now() * 1000;
   private readonly scripts = new Map<string, Scripted[]>();
   private readonly holds = new Map<string, Promise<void>>();
   private waiters: Array<() => void> = [];
@@ -42,6 +43,16 @@ export class FakeSlack {
   installExtras: Record<string, unknown> = {};
   /** chat.postMessage to these channels fails with this Slack error (`not_in_channel`, `is_archived`). */
   readonly channelErrors = new Map<string, string>();
+  /** chat.postMessage calls for which this says true post the message, then answer HTTP 500 (the
+   * sender cannot know it was posted). */
+  postThenFail: (args: Record<string, unknown>) => boolean = () => false;
+  /** A slow Slack: chat.postMessage posts at once but answers this much later (ms). */
+  postDelayMs = 0;
+  /** Messages posted, by channel id (a DM's is `D…`), oldest first: what conversations.history reads. */
+  readonly history = new Map<string, Array<{ ts: string; thread_ts?: string; text: string; metadata?: unknown }>>();
+  /** conversations.history / replies calls allowed per minute each (Tier 1 for apps outside the Marketplace). */
+  historyPerMinute = 1;
+  private readonly historyCalls = new Map<string, number[]>();
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -86,6 +97,20 @@ export class FakeSlack {
     }
   }
 
+  /** Tier 1: the second history call within a minute gets 429 with Retry-After. */
+  private rateLimited(method: string): Scripted | undefined {
+    if (method !== 'conversations.history' && method !== 'conversations.replies') return undefined;
+    const now = Date.now();
+    const recent = (this.historyCalls.get(method) ?? []).filter((t) => now - t < 60_000);
+    if (recent.length >= this.historyPerMinute) {
+      const retry = Math.ceil((60_000 - (now - (recent[0] as number))) / 1000);
+      return { status: 429, headers: { 'retry-after': String(retry) }, body: { ok: false, error: 'ratelimited' } };
+    }
+    recent.push(now);
+    this.historyCalls.set(method, recent);
+    return undefined;
+  }
+
   private nextTs(): string {
     this.ts += 100;
     const s = String(this.ts);
@@ -119,7 +144,27 @@ export class FakeSlack {
         return { ok: true, user_id: 'U0BOT', bot_id: 'B0BOT', team_id: this.teamId, url: 'https://test.slack.com/' };
       case 'chat.postMessage': {
         const dm = /^[UW]/.test(channel);
-        return { ok: true, channel: dm ? `D${channel.slice(1)}` : channel, ts: this.nextTs(), message: { text: args['text'] } };
+        const id = dm ? `D${channel.slice(1)}` : channel;
+        const ts = this.nextTs();
+        const thread = args['thread_ts'] ? String(args['thread_ts']) : undefined;
+        const posted = this.history.get(id) ?? [];
+        posted.push({ ts, text: String(args['text'] ?? ''), ...(thread ? { thread_ts: thread } : {}), ...(args['metadata'] ? { metadata: args['metadata'] } : {}) });
+        this.history.set(id, posted);
+        return { ok: true, channel: id, ts, message: { text: args['text'] } };
+      }
+      case 'conversations.history':
+      case 'conversations.replies': {
+        const oldest = Number(args['oldest'] ?? 0);
+        const limit = Math.min(Number(args['limit'] ?? 15), 15);
+        const all = this.history.get(channel) ?? [];
+        const parent = String(args['ts'] ?? '');
+        const inPlace = method === 'conversations.history' ? all.filter((m) => !m.thread_ts) : all.filter((m) => m.ts === parent || m.thread_ts === parent);
+        // Newest first for history; oldest first for replies (as Slack answers).
+        const since = inPlace.filter((m) => Number(m.ts) > oldest);
+        const ordered = method === 'conversations.history' ? [...since].reverse() : since;
+        const withMetadata = args['include_all_metadata'] === true || args['include_all_metadata'] === 'true';
+        const messages = ordered.slice(0, limit).map((m) => ({ type: 'message', ts: m.ts, text: m.text, ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}), ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) }));
+        return { ok: true, messages, has_more: ordered.length > limit };
       }
       case 'chat.update':
         return { ok: true, channel, ts: args['ts'] };
@@ -183,9 +228,15 @@ export class FakeSlack {
       await held;
     }
     const refused = method === 'chat.postMessage' ? this.channelErrors.get(String(args['channel'] ?? '')) : undefined;
-    const scripted = refused ? { body: { ok: false, error: refused } } : this.scripts.get(method)?.shift();
-    const status = scripted?.status ?? 200;
-    const body = scripted?.body ?? this.answer(method, args);
+    const scripted = refused ? { body: { ok: false, error: refused } } : (this.scripts.get(method)?.shift() ?? this.rateLimited(method));
+    let status = scripted?.status ?? 200;
+    let body = scripted?.body ?? this.answer(method, args);
+    if (!scripted && method === 'chat.postMessage' && this.postThenFail(args)) {
+      status = 500;
+      body = { ok: false, error: 'internal_error' };
+    }
+    // Slow: the message is posted now, the answer comes later (a client that dies meanwhile never hears).
+    if (method === 'chat.postMessage' && this.postDelayMs > 0) await new Promise((r) => setTimeout(r, this.postDelayMs));
     res.writeHead(status, { 'content-type': 'application/json', ...scripted?.headers });
     res.end(JSON.stringify(body));
   }

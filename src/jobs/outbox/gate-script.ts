@@ -244,6 +244,7 @@ return out
  * KEYS[2] out:refs              message key → MessageRef JSON (hash)
  * KEYS[3] out:versions          message key → last version delivered (hash)
  * KEYS[4..6] pace-tenant, pace-tenant-held, pace-tenant-bulk (as RESERVE)
+ * KEYS[7] out:try:<key>         when an attempt last went to the platform (ms; set on 'send')
  *
  * ARGV[1] the delivery's idempotency key
  * ARGV[2] lane: 'i' (interactive) or 'b' (bulk)
@@ -256,8 +257,13 @@ return out
  * ARGV[9] n, then n message keys this delivery needs delivered first (replied to, updated, linked)
  * then:   the conversation's buckets, then the tenant's (as RESERVE)
  *
+ * then:   how long to remember an attempt (ms)
+ *
  * Returns {'duplicate'} | {'stale'} | {'missing', message key} | {'wait', ms} |
- *         {'send', conversation or '', ref JSON of each dependency...}
+ *         {'send', conversation or '', when an earlier attempt went to the platform (ms) or '',
+ *          ref JSON of each dependency...}
+ * An earlier attempt that went to the platform and was never recorded as sent (its worker died,
+ * or the platform's answer was lost) has an unknown outcome: the message may be there already.
  */
 export const OPEN = new Script(`${PACE}
 local key, lane, conversation = ARGV[1], ARGV[2], ARGV[3]
@@ -294,8 +300,10 @@ local wait = walk(key, lane, chain, ARGV[8] ~= '1', false)
 saveAll()
 if wait > 0 then return {'wait', wait} end
 
-local out = {'send', conversation == '-' and '' or conversation}
-for i = 1, ndeps do out[i + 2] = refs[i] end
+local tried = redis.call('GET', KEYS[7]) or ''
+redis.call('SET', KEYS[7], now, 'PX', tonumber(ARGV[a]))
+local out = {'send', conversation == '-' and '' or conversation, tried}
+for i = 1, ndeps do out[i + 3] = refs[i] end
 return out
 `);
 

@@ -20,8 +20,15 @@ export type Verdict =
   | { kind: 'missing'; messageKey: string }
   /** Its send time is reserved, `ms` from now. */
   | { kind: 'wait'; ms: number }
-  /** May be sent now: the conversation it was paced in, and the messages it needs. */
-  | { kind: 'send'; conversation: string | undefined; refs: Map<string, MessageRef> };
+  /**
+   * May be sent now: the conversation it was paced in, and the messages it needs. `tried`: when
+   * an earlier attempt went to the platform without being recorded as sent (its outcome is
+   * unknown: the message may be there already).
+   */
+  | { kind: 'send'; conversation: string | undefined; refs: Map<string, MessageRef>; tried?: number };
+
+/** How long an attempt that went to the platform is remembered (a retry after that posts without asking). */
+export const ATTEMPT_MEMORY_MS = 24 * 3600_000;
 
 /** Which scope a 429 covers. */
 export type LimitScope = 'conversation' | 'tenant';
@@ -103,7 +110,7 @@ export class OutboxGate {
     const k = tenantKeys(this.prefix, d.tenant);
     const needs = dependencies(d);
     const lookup = !firstRun || (needs.length === 0 && limited(pacing));
-    const keys = [k.outSent(d.key), k.outRefs, k.outVersions, k.paceTenant, k.paceTenantHeld, k.paceTenantBulk];
+    const keys = [k.outSent(d.key), k.outRefs, k.outVersions, k.paceTenant, k.paceTenantHeld, k.paceTenantBulk, k.outTried(d.key)];
     const args = [
       d.key,
       d.priority === 'bulk' ? 'b' : 'i',
@@ -117,6 +124,7 @@ export class OutboxGate {
       ...needs,
       ...gcra(pacing.conversation),
       ...gcra(pacing.tenant),
+      ATTEMPT_MEMORY_MS,
     ];
     const reply = (await OPEN.run(this.redis, keys, args)) as Array<string | number | null>;
     switch (reply[0]) {
@@ -130,8 +138,9 @@ export class OutboxGate {
         return { kind: 'wait', ms: Number(reply[1]) };
       default: {
         const refs = new Map<string, MessageRef>();
-        needs.forEach((key, i) => refs.set(key, JSON.parse(String(reply[i + 2])) as MessageRef));
-        return { kind: 'send', conversation: reply[1] ? String(reply[1]) : undefined, refs };
+        needs.forEach((key, i) => refs.set(key, JSON.parse(String(reply[i + 3])) as MessageRef));
+        const tried = reply[2] ? Number(reply[2]) : undefined;
+        return { kind: 'send', conversation: reply[1] ? String(reply[1]) : undefined, refs, ...(tried !== undefined ? { tried } : {}) };
       }
     }
   }

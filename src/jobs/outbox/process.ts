@@ -18,12 +18,13 @@
 import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { Delivery } from '../../chat/delivery.js';
 import { ChatError, RateLimitedError } from '../../chat/errors.js';
-import type { ChatPlatform, MessageRef, PacingRules, PlatformDirectory } from '../../chat/platform.js';
+import type { ChatPlatform, MessageRef, PacingRules, PlatformDirectory, TaggedPlace } from '../../chat/platform.js';
 import type { AuditLog } from '../../core/ports.js';
 import type { Logger } from '../../log.js';
 import type { Metrics } from '../../metrics.js';
 import type { DeliveryLog } from '../../store/deliveries.js';
 import type { OutboxGate, Verdict } from './gate.js';
+import { TaggedLookups } from './lookup.js';
 import { resolveLinks } from './resolve-links.js';
 
 /** How long a delivery waits for the message it replies to, updates or links to. */
@@ -43,6 +44,8 @@ export interface OutboxDeps {
   audit: AuditLog;
   metrics: Metrics;
   log: Logger;
+  /** Looks up unknown-outcome deliveries (one per process: lookups are shared). */
+  lookups?: TaggedLookups;
 }
 
 /** Failures that mean "this person or conversation cannot be reached": a delivery's fallbacks go instead. */
@@ -60,6 +63,25 @@ class PermanentFailure extends Error {
   }
 }
 
+/** Where a post goes, as `findTagged` looks for it; undefined for what is not a new message. */
+function taggedPlace(d: Delivery, refs: Map<string, MessageRef>): TaggedPlace | undefined {
+  const target = d.target;
+  switch (target.kind) {
+    case 'conversation':
+      return { conversation: target.conversation };
+    case 'thread':
+      return { conversation: target.conversation, thread: target.parent };
+    case 'reply': {
+      const thread = refs.get(target.to) as MessageRef;
+      return { conversation: thread.conversation, thread: thread.threadRoot ?? thread.id };
+    }
+    case 'dm':
+      return { user: target.user };
+    default:
+      return undefined;
+  }
+}
+
 async function later(job: Job, token: string | undefined, at: number): Promise<never> {
   // Waiting is not a failed attempt: the job goes back to the delayed set until `at`.
   await job.moveToDelayed(Math.ceil(at), token);
@@ -68,6 +90,7 @@ async function later(job: Job, token: string | undefined, at: number): Promise<n
 
 export function createOutboxProcessor(deps: OutboxDeps) {
   const { deliveries, metrics } = deps;
+  const lookups = deps.lookups ?? new TaggedLookups();
   /**
    * Saved messages this process is delivering right now (`<tenant> <message key>` → settles when
    * the attempt ends). A confirmation queued with its card usually runs beside it here: it waits
@@ -132,20 +155,21 @@ export function createOutboxProcessor(deps: OutboxDeps) {
   async function send(platform: ChatPlatform, d: Delivery, refs: Map<string, MessageRef>): Promise<MessageRef | undefined> {
     const target = d.target;
     const message = refs.size > 0 ? resolveLinks(d.message, refs) : d.message;
+    // Posts carry their idempotency key as a tag, so that a retry with an unknown outcome can find them.
     switch (target.kind) {
       case 'conversation':
-        return platform.post(d.tenant, target.conversation, message);
+        return platform.post(d.tenant, target.conversation, message, undefined, d.key);
       case 'thread':
-        return platform.post(d.tenant, target.conversation, message, { conversation: target.conversation, id: target.parent });
+        return platform.post(d.tenant, target.conversation, message, { conversation: target.conversation, id: target.parent }, d.key);
       case 'reply': {
         const thread = refs.get(target.to) as MessageRef;
-        return platform.post(d.tenant, thread.conversation, message, thread);
+        return platform.post(d.tenant, thread.conversation, message, thread, d.key);
       }
       case 'update':
         await platform.update(d.tenant, refs.get(target.of) as MessageRef, message);
         return undefined;
       case 'dm':
-        return platform.dm(d.tenant, target.user, message);
+        return platform.dm(d.tenant, target.user, message, d.key);
       case 'whisper':
         await platform.whisper(d.tenant, target.conversation, target.user, message);
         return undefined;
@@ -175,9 +199,13 @@ export function createOutboxProcessor(deps: OutboxDeps) {
 
     let saved: MessageRef | undefined;
     try {
-      saved = await send(platform, d, verdict.refs);
+      const adopted = verdict.tried === undefined ? undefined : await adopt(platform, d, verdict.refs, verdict.tried);
+      if (adopted) metrics.outboxAdopted.inc({ platform: d.platform });
+      saved = adopted ?? (await send(platform, d, verdict.refs));
     } catch (error) {
       if (error instanceof RateLimitedError) {
+        // Refused, so not posted: the next attempt's outcome is not in doubt.
+        await deliveries.forgetAttempt(d.tenant, d.key);
         metrics.outboxRateLimited.inc({ platform: d.platform });
         await deps.gate.block(d.tenant, error.scope, verdict.conversation, platform.pacing, error.retryAfterMs);
         return later(job, token, Date.now() + error.retryAfterMs);
@@ -199,6 +227,29 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     if (saving && extras) released.push(...(await complete(platform, d.tenant, saving.messageKey, saving.ref)));
     if (released.length > 0) await wake(released);
     return 'delivered';
+  }
+
+  /**
+   * An earlier attempt of this delivery went to the platform at `tried` and was never recorded as
+   * sent. For a post, looks for it by its tag (lookup.ts) and returns it when found (adopted, not
+   * posted again); when the platform cannot look, or the lookup cannot tell, the caller posts and
+   * the possible duplicate is counted.
+   */
+  async function adopt(platform: ChatPlatform, d: Delivery, refs: Map<string, MessageRef>, tried: number): Promise<MessageRef | undefined> {
+    const where = taggedPlace(d, refs);
+    if (!where) return undefined; // an update or a whisper: sending it again changes nothing
+    metrics.outboxUnknownOutcomes.inc({ platform: d.platform });
+    if (!platform.findTagged) {
+      metrics.outboxPossibleDuplicates.inc({ platform: d.platform, reason: 'no_history' });
+      return undefined;
+    }
+    const found = await lookups.find(platform, d.tenant, where, d.key, tried);
+    if (found.kind === 'found') return found.ref;
+    if (found.kind === 'unknown') {
+      metrics.outboxPossibleDuplicates.inc({ platform: d.platform, reason: found.reason });
+      deps.log.warn({ key: d.key, tenant: d.tenant, reason: found.reason }, 'posting a delivery whose earlier attempt may have been posted (could not look it up)');
+    }
+    return undefined;
   }
 
   /** A saved post whose platform gives its link by a call of its own (`ChatPlatform.link`). */

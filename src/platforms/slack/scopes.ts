@@ -9,6 +9,10 @@ export const BOT_SCOPES = [
   'reactions:read', // reaction_added, and reactions.get to read the reacted message
   'files:write', // /report export: files.getUploadURLExternal and files.completeUploadExternal into the person's DM
   'im:write', // conversations.open: the DM's channel id that completeUploadExternal needs (a user id is refused)
+  // conversations.history / replies, only to find a post whose delivery was interrupted (src/jobs/outbox/lookup.ts)
+  'channels:history',
+  'groups:history',
+  'im:history',
 ] as const;
 
 export const BOT_EVENTS = ['app_home_opened', 'app_uninstalled', 'reaction_added', 'tokens_revoked'] as const;

@@ -1,12 +1,27 @@
 /** Slack as a `ChatPlatform`: Block Kit through the Web API, one bot token per tenant. */
 import { RejectedError, ChatError, TransientChatError } from '../../chat/errors.js';
 import type { Form, Message } from '../../chat/message.js';
-import type { ChatPlatform, MessageRef, OutgoingFile } from '../../chat/platform.js';
+import type { ChatPlatform, MessageRef, OutgoingFile, TaggedMessages, TaggedPlace } from '../../chat/platform.js';
 import { SLACK_PACING } from '../rate-limits.js';
 import { renderMessage, type SlackMessage } from './blocks.js';
 import type { SlackTokens } from './tokens.js';
 import { formView } from './views.js';
 import { BLOCK_PROBLEMS, slackErrorCode, type SlackClients } from './web.js';
+
+/** The metadata event type that tags each post with its delivery's idempotency key. */
+export const DELIVERY_EVENT = 'shiftlead_delivery';
+/** Messages per history call: the most Slack gives apps outside the Marketplace (Tier 1). */
+const HISTORY_LIMIT = 15;
+
+interface SlackHistoryMessage {
+  ts?: string;
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+}
+
+/** Message metadata naming the delivery (its idempotency key), so that a retry can find the post. */
+function deliveryMetadata(tag: string | undefined): { metadata?: { event_type: string; event_payload: { key: string } } } {
+  return tag ? { metadata: { event_type: DELIVERY_EVENT, event_payload: { key: tag } } } : {};
+}
 
 /** What a form carries through a modal: the feature's state and where it was opened. */
 export interface ModalMetadata {
@@ -61,12 +76,12 @@ export class SlackPlatform implements ChatPlatform {
     }
   }
 
-  async post(tenant: string, conversation: string, message: Message, thread?: MessageRef): Promise<MessageRef> {
+  async post(tenant: string, conversation: string, message: Message, thread?: MessageRef, tag?: string): Promise<MessageRef> {
     const threadTs = thread ? (thread.threadRoot ?? thread.id) : undefined;
     const result = await this.send(
       tenant,
       'chat.postMessage',
-      { channel: conversation, unfurl_links: false, unfurl_media: false, ...(threadTs ? { thread_ts: threadTs } : {}) },
+      { channel: conversation, unfurl_links: false, unfurl_media: false, ...(threadTs ? { thread_ts: threadTs } : {}), ...deliveryMetadata(tag) },
       message,
     );
     if (!result.ts) throw new RejectedError('chat.postMessage returned no ts');
@@ -79,11 +94,36 @@ export class SlackPlatform implements ChatPlatform {
     await this.send(tenant, 'chat.update', { channel: ref.conversation, ts: ref.id }, message);
   }
 
-  async dm(tenant: string, user: string, message: Message): Promise<MessageRef> {
+  async dm(tenant: string, user: string, message: Message, tag?: string): Promise<MessageRef> {
     // A user id as the channel posts in the app's DM with that user.
-    const result = await this.send(tenant, 'chat.postMessage', { channel: user, unfurl_links: false }, message);
+    const result = await this.send(tenant, 'chat.postMessage', { channel: user, unfurl_links: false, ...deliveryMetadata(tag) }, message);
     if (!result.ts) throw new RejectedError('chat.postMessage returned no ts');
     return { conversation: result.channel ?? user, id: result.ts };
+  }
+
+  /**
+   * The bot's tagged messages in a place since a time: one conversations.history (or, in a thread,
+   * conversations.replies) call of at most 15 messages — the Tier 1 limit for apps outside the
+   * Marketplace — with their metadata. A DM's channel is found first (conversations.open, Tier 3).
+   */
+  async findTagged(tenant: string, where: TaggedPlace, since: Date): Promise<TaggedMessages> {
+    let channel: string;
+    if ('user' in where) {
+      const opened = await this.call<{ channel?: { id?: string } }>(tenant, 'conversations.open', { users: where.user });
+      if (!opened.channel?.id) throw new RejectedError('conversations.open returned no channel');
+      channel = opened.channel.id;
+    } else {
+      channel = where.conversation;
+    }
+    const thread = 'thread' in where ? where.thread : undefined;
+    const args = { channel, oldest: (since.getTime() / 1000).toFixed(6), limit: HISTORY_LIMIT, include_all_metadata: true, ...(thread ? { ts: thread } : {}) };
+    const result = await this.call<{ messages?: SlackHistoryMessage[]; has_more?: boolean }>(tenant, thread ? 'conversations.replies' : 'conversations.history', args);
+    const found = new Map<string, MessageRef>();
+    for (const m of result.messages ?? []) {
+      const key = m.metadata?.event_type === DELIVERY_EVENT ? m.metadata.event_payload?.['key'] : undefined;
+      if (typeof key === 'string' && m.ts) found.set(key, { conversation: channel, id: m.ts, ...(thread ? { threadRoot: thread } : {}) });
+    }
+    return { found, complete: result.has_more !== true };
   }
 
   async whisper(tenant: string, conversation: string, user: string, message: Message): Promise<void> {

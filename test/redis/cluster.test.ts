@@ -1,0 +1,88 @@
+/**
+ * Shiftlead on a real 3-primary Redis Cluster (started here from redis-server): one escalation
+ * from /escalate to resolved, through the HTTP boundary, with an SLA reminder fired by a timer and
+ * every message delivered by the outbox to a stand-in Slack.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisPollStore } from '../../src/store/polls.js';
+import { connectRedis, isCluster } from '../../src/store/redis.js';
+import { startPrivateCluster, redisServerInstalled, type PrivateCluster } from '../support/redis-topologies.js';
+import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
+import { nextView, press, raise, stored, submit, text, threadLines, USERS } from '../support/slack-flows.js';
+
+describe.skipIf(!redisServerInstalled)('on a 3-primary Redis Cluster', () => {
+  let cluster: PrivateCluster;
+  beforeAll(async () => {
+    cluster = await startPrivateCluster(3);
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('raises, reminds on the SLA, acknowledges and resolves an escalation, every message delivered once', async () => {
+    let h: SlackHarness | undefined;
+    try {
+      h = await startSlackHarness({ app: { redisTarget: cluster.target } });
+      expect(isCluster(h.app.redis)).toBe(true);
+      const card = await raise(h, { severity: 'P1' });
+      // P1 must be acknowledged in 2 s here: the SLA timer fires and reminds in the card's thread.
+      await h.slack.waitFor(() => threadLines(h as SlackHarness, card).some((t) => t.includes('(reminder 1)')), 20_000, 'the first SLA reminder');
+
+      await press(h, USERS.ben, 'escalation.acknowledge', card);
+      await h.slack.waitFor(() => threadLines(h as SlackHarness, card).some((t) => t.includes('acknowledged ESC-1')), 15_000, 'the acknowledgement line');
+
+      const opened = h.slack.of('views.open').length;
+      await press(h, USERS.ben, 'escalation.resolve', card);
+      const view = await nextView(h, opened);
+      const res = await submit(h, USERS.ben, view, { note: text('Reset the SSO link.') });
+      expect(res.text).toBe('');
+      await h.slack.waitFor(() => threadLines(h as SlackHarness, card).some((t) => t.includes('resolved ESC-1')), 15_000, 'the resolution line');
+
+      const record = await stored(h);
+      expect(record?.status).toBe('resolved');
+      expect(record?.history.map((e) => e.type)).toEqual(expect.arrayContaining(['created', 'acknowledged', 'resolved']));
+      // One card, one line per event in its thread.
+      expect(h.slack.of('chat.postMessage').filter((c) => c.args['channel'] === card.channel && c.args['thread_ts'] === undefined)).toHaveLength(1);
+      expect(threadLines(h, card).filter((t) => t.includes('acknowledged ESC-1'))).toHaveLength(1);
+      expect(threadLines(h, card).filter((t) => t.includes('resolved ESC-1'))).toHaveLength(1);
+
+      // The keys really are spread over the primaries: the tenant's on one, the queues over several.
+      const perNode = await Promise.all(cluster.nodes.map(async ({ host, port }) => {
+        const node = new Redis({ host, port });
+        try {
+          return await node.dbsize();
+        } finally {
+          node.disconnect();
+        }
+      }));
+      expect(perNode.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
+      expect(h.payloadProblems()).toEqual([]);
+    } finally {
+      await h?.close();
+    }
+  });
+
+  it('creates a poll: the tenant list and the poll sit in different slots, written apart', async () => {
+    const redis = await connectRedis(cluster.target, 'store');
+    try {
+      const polls = new RedisPollStore(redis, 'clusterpoll');
+      const poll = await polls.create({
+        tenant: 'slack-T0TEST',
+        platform: 'slack',
+        kind: 'choice',
+        question: 'Lunch?',
+        options: ['pizza', 'sushi'],
+        anonymous: false,
+        creator: { platform: 'slack', user: USERS.ana, name: 'Ana' },
+        conversation: 'C0SUPPORT',
+        createdAt: new Date().toISOString(),
+        closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+      });
+      expect(await polls.tenants()).toEqual(['slack-T0TEST']);
+      expect((await polls.get('slack-T0TEST', poll.id))?.status).toBe('open');
+    } finally {
+      redis.disconnect();
+    }
+  });
+});

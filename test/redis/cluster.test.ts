@@ -7,6 +7,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisPollStore } from '../../src/store/polls.js';
 import { connectRedis, isCluster } from '../../src/store/redis.js';
+import { startTestApp } from '../support/app.js';
+import { askReadyz } from '../support/readyz.js';
 import { startPrivateCluster, redisServerInstalled, type PrivateCluster } from '../support/redis-topologies.js';
 import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
 import { nextView, press, raise, stored, submit, text, threadLines, USERS } from '../support/slack-flows.js';
@@ -60,6 +62,22 @@ describe.skipIf(!redisServerInstalled)('on a 3-primary Redis Cluster', () => {
       expect(h.payloadProblems()).toEqual([]);
     } finally {
       await h?.close();
+    }
+  });
+
+  it('is ready only through a cluster client: one node given as REDIS_URL is refused at start, and its /readyz says MOVED', async () => {
+    await expect(startTestApp({ redisUrl: cluster.nodeUrl })).rejects.toThrow(/is a Redis Cluster node.*REDIS_CLUSTER_NODES/);
+
+    // A PING to that node answers PONG, but the store's writes to other nodes' slots fail: not ready.
+    const single = await connectRedis(cluster.nodeUrl, 'store');
+    const client = await connectRedis(cluster.target, 'store');
+    try {
+      expect(await single.ping()).toBe('PONG');
+      expect(await askReadyz(single, 'readyprobe')).toEqual({ status: 503, body: { status: 'redis_write_refused', reason: 'MOVED' } });
+      expect(await askReadyz(client, 'readyprobe')).toEqual({ status: 200, body: { status: 'ready' } });
+    } finally {
+      single.disconnect();
+      client.disconnect();
     }
   });
 

@@ -7,11 +7,15 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisPollStore } from '../../src/store/polls.js';
 import { connectRedis, isCluster } from '../../src/store/redis.js';
+import { join } from 'node:path';
 import { startTestApp } from '../support/app.js';
+import { exited, Output, ROOT, runTs } from '../support/processes.js';
 import { askReadyz } from '../support/readyz.js';
 import { startPrivateCluster, redisServerInstalled, type PrivateCluster } from '../support/redis-topologies.js';
 import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
 import { nextView, press, raise, stored, submit, text, threadLines, USERS } from '../support/slack-flows.js';
+
+const EXAMPLE = join(ROOT, 'shiftlead.example.yaml');
 
 describe.skipIf(!redisServerInstalled)('on a 3-primary Redis Cluster', () => {
   let cluster: PrivateCluster;
@@ -80,6 +84,26 @@ describe.skipIf(!redisServerInstalled)('on a 3-primary Redis Cluster', () => {
       client.disconnect();
     }
   });
+
+  it('starts from the environment as npm start does: REDIS_CLUSTER_NODES named in the log, /readyz 200', async () => {
+    const nodes = cluster.nodes.map((n) => `${n.host}:${n.port}`).join(',');
+    const child = await runTs('src/main.ts', { REDIS_CLUSTER_NODES: nodes, SHIFTLEAD_CONFIG: EXAMPLE, SHIFTLEAD_CONSOLE: 'off', SHIFTLEAD_PREFIX: 'clusterstart', PORT: '0' });
+    const output = new Output(child);
+    try {
+      await output.waitFor('Shiftlead is running');
+      expect(output.out).toContain(`Redis: Redis Cluster ${nodes} (not started by Shiftlead)`);
+      const port = Number(/"port":(\d+)[^\n]*Shiftlead is running/.exec(output.out)?.[1]);
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      await exited(child);
+    }
+    // Nothing there: one line naming the setting, exit 1.
+    const none = await runTs('src/main.ts', { REDIS_CLUSTER_NODES: '127.0.0.1:1', SHIFTLEAD_CONFIG: EXAMPLE, SHIFTLEAD_CONSOLE: 'off', PORT: '0' });
+    const refused = new Output(none);
+    expect(await exited(none)).toBe(1);
+    expect(refused.err.trim()).toBe('Nothing answers at Redis Cluster 127.0.0.1:1 (REDIS_CLUSTER_NODES): start it there, or fix REDIS_CLUSTER_NODES.');
+  }, 90_000);
 
   it('creates a poll: the tenant list and the poll sit in different slots, written apart', async () => {
     const redis = await connectRedis(cluster.target, 'store');

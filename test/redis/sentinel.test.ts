@@ -9,6 +9,7 @@ import { fastSlaConfig } from '../support/configs.js';
 import { startPrivateSentinel, redisServerInstalled, type PrivateSentinel } from '../support/redis-topologies.js';
 import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
 import { nextView, press, raise, stored, submit, text, threadLines, USERS } from '../support/slack-flows.js';
+import { redisAnswers } from '../../src/store/redis.js';
 import { eventually } from '../support/app.js';
 
 describe.skipIf(!redisServerInstalled)('on a Sentinel-managed primary', () => {
@@ -23,6 +24,9 @@ describe.skipIf(!redisServerInstalled)('on a Sentinel-managed primary', () => {
   it('carries an escalation across a failover: the SLA timer planned before it fires after it, then ack and resolve', async () => {
     let h: SlackHarness | undefined;
     try {
+      // The probe the outage reporter and start-up use asks the Sentinels, then the primary.
+      expect(await redisAnswers(sentinel.target)).toBe(true);
+      expect(await redisAnswers({ ...sentinel.target, name: 'no-such-primary' })).toBe(false);
       // P1 must be acknowledged within 6 s: the primary is killed well before that.
       h = await startSlackHarness({ config: fastSlaConfig(6), app: { redisTarget: sentinel.target } });
       const harness = h;

@@ -35,7 +35,7 @@ import { createConsole } from './platforms/console/index.js';
 import { createSlack, type Slack } from './platforms/slack/index.js';
 import { createTeams } from './platforms/teams/index.js';
 import type { RedisTarget } from './config/redis-target.js';
-import { connectRedis } from './store/redis.js';
+import { connectRedis, isCluster } from './store/redis.js';
 import { RedisRequestLedger } from './store/request-ledger.js';
 import { RedisOutage } from './store/redis-outage.js';
 import { inspectRedis, judgeRedis } from './store/redis-checks.js';
@@ -137,7 +137,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   try {
     const redis = await connectRedis(target, 'store', { onError: outage.failed });
     closers.add('Redis', quit(redis), 1_000);
-    const verdict = judgeRedis(await inspectRedis(redis));
+    const verdict = judgeRedis(await inspectRedis(redis), isCluster(redis));
     for (const warning of verdict.warnings) log.warn(warning);
     if (verdict.errors.length > 0) throw new StartupError(verdict.errors);
 
@@ -231,7 +231,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     }
 
     const http = new HttpServer(log, metrics);
-    addHealthRoutes(http, { redis });
+    addHealthRoutes(http, { redis, prefix });
     closers.add('metrics port', await serveMetrics({ http, env: options.env, queues, metrics, log }));
     if (options.role !== 'worker') {
       if (slack) {

@@ -18,7 +18,6 @@ import { Features } from './core/feature.js';
 import { kudosFeature } from './core/kudos/feature.js';
 import { KudosService } from './core/kudos/service.js';
 import { workloadFeature } from './core/workload/feature.js';
-import { NO_COACHING_LEDGER } from './core/workload/ports.js';
 import { WorkloadSummary } from './core/workload/service.js';
 import { csatFollower, CsatService } from './core/polls/csat-after-resolve.js';
 import { listeningFeature } from './core/polls/feature.js';
@@ -40,7 +39,6 @@ import type { Metrics } from './metrics.js';
 import { buildMetrics, type MetricsModule } from './metrics-module.js';
 import { deliveryStatus, RedisCoachingStore } from './store/coaching.js';
 import { DeliveryLog } from './store/deliveries.js';
-import { RedisEscalationReader } from './store/escalation-reader.js';
 import { RedisDrafts } from './store/drafts.js';
 import { RedisEscalationReader } from './store/escalation-reader.js';
 import { RedisEscalationStore } from './store/escalations.js';
@@ -141,9 +139,10 @@ export function buildModules(infra: ModuleInfra): Modules {
   const kudosStore = new RedisKudosStore(redis, prefix);
   features.add(kudosFeature(new KudosService({ settings, store: kudosStore, outbox, clock })));
   // Coaching: nudges written by leads and managers, suggested nudges from the escalation records' signals.
+  const coachingStore = new RedisCoachingStore(redis, prefix);
   const coaching = new CoachingContext({
     settings,
-    store: new RedisCoachingStore(redis, prefix),
+    store: coachingStore,
     outbox,
     timers,
     clock,
@@ -163,8 +162,8 @@ export function buildModules(infra: ModuleInfra): Modules {
   });
   features.add(coachingFeature(coaching));
 
-  // The managers' weekly workload summary. Nudges sent and signals folded over the cap come from
-  // the coaching feature's ledger; until it is connected here, NO_COACHING_LEDGER reports none.
+  // The managers' weekly workload summary: nudges sent and signals folded over the cap come from
+  // the coaching feature's records (the organization's, whichever platform they went out on).
   const shiftStore = new RedisShiftStore(redis, prefix);
   features.add(
     workloadFeature(
@@ -172,7 +171,10 @@ export function buildModules(infra: ModuleInfra): Modules {
         settings,
         reader: new RedisEscalationReader(redis, prefix),
         kudos: kudosStore,
-        ledger: NO_COACHING_LEDGER,
+        ledger: {
+          nudgesSent: (person, from, to) => coachingStore.nudgesSent('org', person, from, to),
+          foldedSignals: (person, from, to) => coachingStore.foldedSignals(person, from, to),
+        },
         overrides: () => shiftStore.overrides(),
         outbox,
         reach,

@@ -80,6 +80,11 @@
  *   <p>:{metrics}:export-secret            string  the key that signs download links
  *   <p>:{metrics}:home:viewers             hash    "<platform>|<tenant>|<user>" → hash of the Home page last published
  *
+ * Readiness (`/readyz`) writes one short-lived key into each of the shared hash tags above, so a
+ * write refused anywhere they live (MOVED, READONLY, OOM, CLUSTERDOWN) makes the process unready:
+ *
+ *   <p>:{org}:ready, <p>:{sched}:ready, <p>:{metrics}:ready, <p>:{pulse}:ready   string  "1", 10 s
+ *
  * BullMQ keeps its own keys under `<p>-bull:{<queue>}:…` (one hash tag per queue).
  */
 
@@ -188,6 +193,11 @@ export function metricsKeys(prefix: string) {
     exportSecret: `${base}:export-secret`,
     homeViewers: `${base}:home:viewers`,
   };
+}
+
+/** The keys `/readyz` writes, one in each shared hash tag (see the layout above). */
+export function readinessKeys(prefix: string): string[] {
+  return ['org', 'sched', 'metrics', 'pulse'].map((tag) => `${prefix}:{${tag}}:ready`);
 }
 
 /** BullMQ's key prefix for a Shiftlead prefix. */

@@ -84,7 +84,10 @@ export class RedisPollStore implements PollStore {
     const closesAt = Date.parse(poll.closesAt);
     const fields: Record<string, string> = { record: JSON.stringify(poll), status: 'open', closesAt: String(closesAt), options: String(poll.options.length), anonymous: poll.anonymous ? '1' : '0' };
     if (poll.anonymous) fields['salt'] = randomBytes(32).toString('hex');
-    await this.redis.multi().hset(k.poll(poll.id), fields).zadd(k.pollsOpen, closesAt, poll.id).sadd(globalKeys(this.prefix).pollTenants, poll.tenant).exec();
+    // The tenant list first (its own slot on a Redis Cluster; upkeep skips a tenant without polls),
+    // then the poll and its index together in the tenant's slot.
+    await this.redis.sadd(globalKeys(this.prefix).pollTenants, poll.tenant);
+    await this.redis.multi().hset(k.poll(poll.id), fields).zadd(k.pollsOpen, closesAt, poll.id).exec();
     return poll;
   }
 

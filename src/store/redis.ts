@@ -79,7 +79,7 @@ export function createRedis(target: RedisTarget | string, purpose: RedisPurpose,
   const name = options.name ?? `shiftlead-${purpose}`;
   switch (t.kind) {
     case 'single':
-      return new Redis(t.url, { ...BASE, ...BY_PURPOSE[purpose], connectionName: name, reconnectOnError });
+      return new Redis(t.url, { ...BASE, ...BY_PURPOSE[purpose], connectionName: name });
     case 'cluster':
       return new Cluster(t.nodes, clusterOptions(t, purpose, name));
     case 'sentinel':

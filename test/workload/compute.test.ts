@@ -106,7 +106,7 @@ describe('the weekly workload numbers', () => {
     const w = computeWorkload(input(config, { from: '2027-03-22', to: '2027-03-28' }, { folded }));
     const ben = personText(w.people[1] as (typeof w.people)[number]);
     expect(ben).toContain('**Ben Okafor**\n⚠️ 7 late shifts in a row (more than 3) · ⚠️ 55 h on shift (more than 45 h)');
-    expect(ben).toContain('7 shifts, 55 h · 7 late (7 overnight), longest run 7 in a row · 2 weekend shifts · escalations: 0 owned, 0 breached · 0 kudos received · 0 nudges sent');
+    expect(ben).toContain('7 shifts, 55 h · 7 late (7 overnight), longest run 7 in a row · 2 weekend shifts · escalations: 0 owned, 0 breached · 0 kudos received · 0 nudges sent to them');
     expect(ben).toContain('Not sent (over the cap): ackMissed (2027-03-22): ESC-1 missed its acknowledge deadline');
     expect(ben).toContain('; and 2 more');
     expect(hoursText(7.25)).toBe('7.25 h');

@@ -45,7 +45,7 @@ export function personText(p: PersonWeek): string {
       `${plural(p.weekend, 'weekend shift')}`,
       `escalations: ${p.escalationsOwned} owned, ${p.escalationsBreached} breached`,
       `${p.kudos} kudos received`,
-      `${plural(p.nudges, 'nudge')} sent`,
+      `${plural(p.nudges, 'nudge')} sent to them`,
     ].join(' · '),
   );
   if (p.folded.length > 0) {

@@ -18,12 +18,6 @@ export interface CoachingLedger {
   foldedSignals(personId: string, from: Date, to: Date): Promise<FoldedSignal[]>;
 }
 
-/** Until the coaching feature's ledger is connected: no nudges, nothing folded. */
-export const NO_COACHING_LEDGER: CoachingLedger = {
-  nudgesSent: async () => 0,
-  foldedSignals: async () => [],
-};
-
 /** How many kudos a person received (the kudos store). */
 export interface KudosCounts {
   received(personId: string, from: Date, to: Date): Promise<number>;

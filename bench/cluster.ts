@@ -1,0 +1,156 @@
+/**
+ * The outbox on a 3-primary Redis Cluster beside one redis-server, in the same run, each beside
+ * raw BullMQ (add + a no-op processor of the same payloads, same concurrency) on the same Redis.
+ * Everything runs on private servers started here from redis-server (no persistence). Per round
+ * the four measures run in a rotating order; the medians, spreads and ratios are printed.
+ *
+ * The outbox is built as bench/outbox.ts builds it: the real producer (QueueOutbox, which reserves
+ * pacing slots), processor and worker, to a platform that does nothing with pacing so large it
+ * never holds a delivery back. Deliveries go to `--tenants` workspaces (their records and pacing
+ * keys sit in as many slots) and 200 channels.
+ *
+ *   npm run bench:cluster [-- --jobs 3000 --concurrency 16 --rounds 3 --tenants 4]
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { Queue, Worker } from 'bullmq';
+import type { Delivery } from '../src/chat/delivery.js';
+import type { PacingRules } from '../src/chat/platform.js';
+import type { RedisTarget } from '../src/config/redis-target.js';
+import { OutboxGate } from '../src/jobs/outbox/gate.js';
+import { QueueOutbox } from '../src/jobs/outbox/outbox.js';
+import { createOutboxProcessor } from '../src/jobs/outbox/process.js';
+import { Queues } from '../src/jobs/queues.js';
+import { startWorker } from '../src/jobs/worker.js';
+import { silentLogger } from '../src/log.js';
+import { createMetrics } from '../src/metrics.js';
+import { RedisAuditLog } from '../src/store/audit.js';
+import { DeliveryLog } from '../src/store/deliveries.js';
+import { connectRedis } from '../src/store/redis.js';
+import { startPrivateCluster } from '../test/support/redis-topologies.js';
+import { benchRedis, median, NoopPlatform, print, spread, waitUntil } from './support.js';
+
+const { values: args } = parseArgs({
+  options: {
+    jobs: { type: 'string', default: '3000' },
+    concurrency: { type: 'string', default: '16' },
+    rounds: { type: 'string', default: '3' },
+    tenants: { type: 'string', default: '4' },
+  },
+});
+const JOBS = Number(args.jobs);
+const CONCURRENCY = Number(args.concurrency);
+const ROUNDS = Number(args.rounds);
+const TENANTS = Number(args.tenants);
+const UNLIMITED: PacingRules = { conversation: [{ capacity: 1e9, perSecond: 1e9 }], tenant: [{ capacity: 1e9, perSecond: 1e9 }] };
+
+function deliveries(run: string): Delivery[] {
+  return Array.from({ length: JOBS }, (_, i) => ({
+    key: `${run}-d${i}`,
+    tenant: `slack-TBENCH${i % TENANTS}`,
+    platform: 'slack',
+    target: { kind: 'conversation', conversation: `C${String(i % 200).padStart(6, '0')}` },
+    message: { text: `${run}-d${i}`, blocks: [{ type: 'section', text: `Delivery ${i}: **ESC-${i}** is waiting for someone to acknowledge it.` }] },
+  }));
+}
+
+/** Shiftlead's outbox on its own prefix: deliveries per second, enqueue to last completion. */
+async function outboxRound(target: RedisTarget | string): Promise<number> {
+  const prefix = `bench${randomUUID().slice(0, 8)}`;
+  const platform = new NoopPlatform(UNLIMITED);
+  const [queueRedis, workerRedis] = await Promise.all([connectRedis(target, 'queue'), connectRedis(target, 'worker')]);
+  const queues = new Queues(queueRedis, prefix);
+  const metrics = createMetrics();
+  const outbox = new QueueOutbox(queues, { gate: new OutboxGate(queueRedis, prefix), pacing: () => platform.pacing });
+  const worker = startWorker(
+    'outbox',
+    createOutboxProcessor({
+      platforms: () => platform,
+      enqueue: (more) => outbox.enqueue(more),
+      deliveries: new DeliveryLog(workerRedis, prefix),
+      gate: new OutboxGate(workerRedis, prefix),
+      queue: queues.get('outbox'),
+      audit: new RedisAuditLog(workerRedis, prefix),
+      metrics,
+      log: silentLogger,
+    }),
+    { connection: workerRedis, prefix, metrics, log: silentLogger, settings: { concurrency: CONCURRENCY } },
+  );
+  let done = 0;
+  worker.on('completed', () => (done += 1));
+  await worker.waitUntilReady();
+  const batch = deliveries(prefix);
+  const started = performance.now();
+  for (let i = 0; i < batch.length; i += 500) await outbox.enqueue(batch.slice(i, i + 500));
+  await waitUntil(() => done >= JOBS, 300_000);
+  const rate = JOBS / ((performance.now() - started) / 1000);
+  await queues.get('outbox').obliterate({ force: true }).catch(() => undefined);
+  await worker.close(true);
+  await queues.close();
+  queueRedis.disconnect();
+  workerRedis.disconnect();
+  return rate;
+}
+
+/** Raw BullMQ: the same payloads added in bulk and processed by a no-op, same concurrency. */
+async function rawRound(target: RedisTarget | string): Promise<number> {
+  const prefix = `bench${randomUUID().slice(0, 8)}`;
+  const [queueRedis, workerRedis] = await Promise.all([connectRedis(target, 'queue'), connectRedis(target, 'worker')]);
+  // A hash tag in the queue name: all of a queue's keys in one slot, as Shiftlead's queues.
+  const queue = new Queue('{raw}', { connection: queueRedis, prefix });
+  let done = 0;
+  const worker = new Worker('{raw}', async () => undefined, { connection: workerRedis, prefix, concurrency: CONCURRENCY });
+  worker.on('completed', () => (done += 1));
+  await worker.waitUntilReady();
+  const batch = deliveries(prefix);
+  const started = performance.now();
+  for (let i = 0; i < batch.length; i += 500) {
+    await queue.addBulk(batch.slice(i, i + 500).map((d) => ({ name: d.target.kind, data: d, opts: { jobId: d.key, removeOnComplete: { age: 86_400, count: 50_000 } } })));
+  }
+  await waitUntil(() => done >= JOBS, 300_000);
+  const rate = JOBS / ((performance.now() - started) / 1000);
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await worker.close();
+  await queue.close();
+  queueRedis.disconnect();
+  workerRedis.disconnect();
+  return rate;
+}
+
+type Measure = 'single raw' | 'single outbox' | 'cluster raw' | 'cluster outbox';
+const MEASURES: Measure[] = ['single raw', 'single outbox', 'cluster raw', 'cluster outbox'];
+
+const single = await benchRedis();
+const cluster = await startPrivateCluster(3);
+try {
+  const targets = { single: single.url, cluster: cluster.target };
+  const run = (m: Measure) => (m.endsWith('raw') ? rawRound : outboxRound)(m.startsWith('single') ? targets.single : targets.cluster);
+  print(`Outbox throughput on a 3-primary Redis Cluster beside one redis-server (private, no persistence); Node ${process.version}`);
+  print(`${JOBS} deliveries per measure to a no-op platform, ${TENANTS} workspaces, 200 channels, concurrency ${CONCURRENCY}; ${ROUNDS} rounds (+1 warm-up), order rotating`);
+  for (const m of MEASURES) await run(m);
+  const rates = new Map<Measure, number[]>(MEASURES.map((m) => [m, []]));
+  const ratios = { singleOverhead: [] as number[], clusterOverhead: [] as number[], outboxOnCluster: [] as number[], rawOnCluster: [] as number[] };
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    const order = MEASURES.map((_, i) => MEASURES[(i + round - 1) % MEASURES.length] as Measure);
+    const got = new Map<Measure, number>();
+    for (const m of order) got.set(m, await run(m));
+    for (const [m, r] of got) rates.get(m)?.push(r);
+    const [sr, so, cr, co] = MEASURES.map((m) => got.get(m) as number) as [number, number, number, number];
+    ratios.singleOverhead.push(so / sr);
+    ratios.clusterOverhead.push(co / cr);
+    ratios.outboxOnCluster.push(co / so);
+    ratios.rawOnCluster.push(cr / sr);
+    print(`round ${round} (${order.join(' → ')}): ${MEASURES.map((m) => `${m} ${(got.get(m) as number).toFixed(0)}/s`).join(', ')}`);
+  }
+  print('\nrates, median (min–max) per second:');
+  for (const m of MEASURES) print(`  ${m.padEnd(15)} ${spread(rates.get(m) as number[], 0)}`);
+  print('ratios, median (min–max):');
+  print(`  outbox / raw BullMQ, one server:  ${spread(ratios.singleOverhead)}`);
+  print(`  outbox / raw BullMQ, cluster:     ${spread(ratios.clusterOverhead)}`);
+  print(`  cluster / one server, outbox:     ${spread(ratios.outboxOnCluster)}`);
+  print(`  cluster / one server, raw BullMQ: ${spread(ratios.rawOnCluster)}`);
+  print(`(medians: outbox ${median(rates.get('cluster outbox') as number[]).toFixed(0)}/s on the cluster, ${median(rates.get('single outbox') as number[]).toFixed(0)}/s on one server)`);
+} finally {
+  await cluster.stop();
+  await single.cleanup();
+}

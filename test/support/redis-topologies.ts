@@ -1,0 +1,225 @@
+/**
+ * Real Redis topologies for tests, started from `redis-server` on free loopback ports in a temp
+ * directory: a 3-primary Redis Cluster, and a primary + replica watched by three Sentinels.
+ * Every process is stopped and the directory removed by `stop()`.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { HostPort, RedisTarget } from '../../src/config/redis-target.js';
+import { freePort } from '../../src/store/local-redis.js';
+import { redisAnswers } from '../../src/store/redis.js';
+
+/** Whether redis-server is installed (the README and .ci/run make sure it is). */
+export const redisServerInstalled = spawnSync('redis-server', ['--version']).status === 0;
+
+const HOST = '127.0.0.1';
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A port whose cluster bus port (port + 10000) is free too. */
+async function clusterPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port + 10_000 <= 65_535 && (await portFree(port + 10_000))) return port;
+  }
+}
+
+async function portFree(port: number): Promise<boolean> {
+  const { createServer } = await import('node:net');
+  return new Promise((done) => {
+    const server = createServer();
+    server.once('error', () => done(false));
+    server.listen(port, HOST, () => server.close(() => done(true)));
+  });
+}
+
+class Processes {
+  readonly byPort = new Map<number, ChildProcess>();
+
+  start(port: number, args: string[]): ChildProcess {
+    const child = spawn('redis-server', args, { stdio: 'ignore' });
+    this.byPort.set(port, child);
+    return child;
+  }
+
+  async kill(port: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.byPort.get(port);
+    if (!child) return;
+    this.byPort.delete(port);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill(signal);
+    await exited;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.byPort.keys()].map((port) => this.kill(port, 'SIGKILL')));
+  }
+}
+
+const SERVER_ARGS = ['--bind', HOST, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--loglevel', 'warning', '--daemonize', 'no'];
+
+export interface PrivateCluster {
+  nodes: HostPort[];
+  target: Extract<RedisTarget, { kind: 'cluster' }>;
+  /** A URL of one primary, as a single-node client would be given. */
+  nodeUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `primaries` cluster-enabled servers and joins them with `redis-cli --cluster create`. */
+export async function startPrivateCluster(primaries = 3): Promise<PrivateCluster> {
+  const dir = await mkdtemp(join(tmpdir(), 'shiftlead-cluster-'));
+  const processes = new Processes();
+  try {
+    const ports: number[] = [];
+    for (let i = 0; i < primaries; i += 1) {
+      const port = await clusterPort();
+      ports.push(port);
+      processes.start(port, ['--port', String(port), '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '5000', '--dir', dir, ...SERVER_ARGS]);
+    }
+    for (const port of ports) await until(() => redisAnswers(`redis://${HOST}:${port}`, 300), `cluster node ${port} answers`);
+    const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `${HOST}:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 20_000 });
+    if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+    // Every node must have heard of every slot before clients are pointed at it.
+    for (const port of ports) {
+      await until(async () => {
+        const node = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        node.on('error', () => undefined);
+        try {
+          await node.connect();
+          return /cluster_state:ok/.test(await node.cluster('INFO'));
+        } finally {
+          node.disconnect();
+        }
+      }, `cluster node ${port} reports cluster_state:ok`);
+    }
+    const nodes = ports.map((port) => ({ host: HOST, port }));
+    return {
+      nodes,
+      target: { kind: 'cluster', nodes, tls: false },
+      nodeUrl: `redis://${HOST}:${ports[0]}`,
+      stop: async () => {
+        await processes.stopAll();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await processes.stopAll();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+export interface PrivateSentinel {
+  target: Extract<RedisTarget, { kind: 'sentinel' }>;
+  /** The port of the current primary, as the Sentinels say. */
+  primaryPort(): Promise<number>;
+  /** Waits until the replica has every write the primary has (so a crash loses nothing). */
+  replicaCaughtUp(): Promise<void>;
+  /** SIGKILLs the current primary and waits until the Sentinels have promoted the replica; returns how long that took (ms). */
+  killPrimary(): Promise<{ from: number; to: number; ms: number }>;
+  stop(): Promise<void>;
+}
+
+const NAME = 'shiftlead-primary';
+
+/** A primary, one replica and three Sentinels (quorum 2) watching them. */
+export async function startPrivateSentinel(): Promise<PrivateSentinel> {
+  const dir = await mkdtemp(join(tmpdir(), 'shiftlead-sentinel-'));
+  const processes = new Processes();
+  try {
+    const primary = await freePort();
+    const replica = await freePort();
+    processes.start(primary, ['--port', String(primary), '--dir', dir, '--dbfilename', `dump-${primary}.rdb`, ...SERVER_ARGS]);
+    processes.start(replica, ['--port', String(replica), '--replicaof', HOST, String(primary), '--dir', dir, '--dbfilename', `dump-${replica}.rdb`, ...SERVER_ARGS]);
+    await until(() => redisAnswers(`redis://${HOST}:${primary}`, 300), 'the primary answers');
+    await until(async () => /master_link_status:up/.test(await info(replica, 'replication')), 'the replica is in sync');
+    const sentinels: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const port = await freePort();
+      sentinels.push(port);
+      const file = join(dir, `sentinel-${port}.conf`);
+      await writeFile(
+        file,
+        [
+          `port ${port}`,
+          `bind ${HOST}`,
+          `dir ${dir}`,
+          `sentinel monitor ${NAME} ${HOST} ${primary} 2`,
+          `sentinel down-after-milliseconds ${NAME} 1000`,
+          `sentinel failover-timeout ${NAME} 10000`,
+          `sentinel parallel-syncs ${NAME} 1`,
+          '',
+        ].join('\n'),
+      );
+      processes.start(port, [file, '--sentinel', '--loglevel', 'warning']);
+    }
+    // Each Sentinel must know the replica (and the others) before it can promote it.
+    for (const port of sentinels) {
+      await until(async () => {
+        const replicas = (await sentinelCall(port, 'REPLICAS', NAME)) as unknown[];
+        const peers = (await sentinelCall(port, 'SENTINELS', NAME)) as unknown[];
+        return replicas.length === 1 && peers.length === 2;
+      }, `sentinel ${port} knows the replica and its peers`);
+    }
+    const ports = [primary, replica];
+    const primaryPort = async () => Number(((await sentinelCall(sentinels[0] as number, 'GET-MASTER-ADDR-BY-NAME', NAME)) as string[])[1]);
+    return {
+      target: { kind: 'sentinel', sentinels: sentinels.map((port) => ({ host: HOST, port })), name: NAME, tls: false },
+      primaryPort,
+      async replicaCaughtUp() {
+        const from = await primaryPort();
+        const to = ports.find((p) => p !== from) as number;
+        await until(async () => {
+          const offset = /master_repl_offset:(\d+)/.exec(await info(from, 'replication'))?.[1];
+          const theirs = /slave_repl_offset:(\d+)/.exec(await info(to, 'replication'))?.[1];
+          return offset !== undefined && offset === theirs;
+        }, 'the replica caught up');
+      },
+      async killPrimary() {
+        const from = await primaryPort();
+        const started = Date.now();
+        await processes.kill(from, 'SIGKILL');
+        let to = from;
+        await until(async () => {
+          const answers = await Promise.all(sentinels.map(async (s) => Number(((await sentinelCall(s, 'GET-MASTER-ADDR-BY-NAME', NAME)) as string[])[1])));
+          to = answers[0] as number;
+          return to !== from && answers.every((a) => a === to) && /role:master/.test(await info(to, 'replication'));
+        }, 'the Sentinels promoted the replica', 30_000);
+        return { from, to, ms: Date.now() - started };
+      },
+      stop: async () => {
+        await processes.stopAll();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await processes.stopAll();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function withNode<T>(port: number, fn: (node: Redis) => Promise<T>): Promise<T> {
+  const node = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
+  node.on('error', () => undefined);
+  try {
+    await node.connect();
+    return await fn(node);
+  } finally {
+    node.disconnect();
+  }
+}
+
+const info = (port: number, section: string) => withNode(port, (node) => node.info(section));
+const sentinelCall = (port: number, ...args: string[]) => withNode(port, (node) => node.call('SENTINEL', ...args));

@@ -135,7 +135,7 @@ export function buildModules(infra: ModuleInfra): Modules {
 
   // Kudos: public thank-yous, counted per person for the managers' weekly summary.
   const kudosStore = new RedisKudosStore(redis, prefix);
-  features.add(kudosFeature(new KudosService({ settings, store: kudosStore, outbox, clock })));
+  features.add(kudosFeature(new KudosService({ settings, store: kudosStore, outbox, timers, clock })));
 
   // The managers' weekly workload summary. Nudges sent and signals folded over the cap come from
   // the coaching feature's ledger; until it is connected here, NO_COACHING_LEDGER reports none.

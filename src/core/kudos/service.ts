@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Delivery } from '../../chat/delivery.js';
-import { escapeText, type Message, type PlatformKind } from '../../chat/message.js';
+import { escapeText, PlatformKind, type Message } from '../../chat/message.js';
 import type { Person } from '../../config/team-config-schema.js';
 import type { Actor, Answer } from '../interactions.js';
 import { Mentions } from '../mentions.js';
@@ -120,14 +120,15 @@ export class KudosService {
       if (typeof v !== 'string' || !v) throw new InvalidTimerError(`malformed ${KUDOS_DM_TIMER} timer: no ${name}`);
       return v;
     };
-    const platform = field('platform') as PlatformKind;
+    const platform = PlatformKind.safeParse(p['platform']);
+    if (!platform.success) throw new InvalidTimerError(`malformed ${KUDOS_DM_TIMER} timer: no platform`);
     const roster = this.deps.settings.roster;
     const giver = roster.byId(field('giver'));
     const person = roster.byId(field('person'));
-    const user = person && Reach.userOn(person, platform);
+    const user = person && Reach.userOn(person, platform.data);
     // Someone who left the roster since gets nothing.
     if (!giver || !person || !user) return;
-    const actor: Actor = { platform, tenant: p.tenant, user: field('user') };
+    const actor = { platform: platform.data, tenant: p.tenant, user: field('user') };
     const [, dm] = this.deliveries(field('id'), actor, field('conversation'), giver, person, user, field('text'));
     await this.deps.outbox.enqueue([dm]);
   }

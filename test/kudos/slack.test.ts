@@ -107,8 +107,9 @@ describe('kudos on Slack', () => {
   });
 
   it('a DM to someone in their quiet hours waits until they end; the thank-you is posted at once', async () => {
-    // 06:59:57 UTC: 07:59:57 in Lagos, where Ben's quiet hours (20:00–08:00) end in three seconds.
-    await start('2027-03-29T06:59:57Z');
+    await start('2027-03-29T05:00:00Z');
+    // 06:59:58.5 UTC: 07:59:58.5 in Lagos, where Ben's quiet hours (20:00–08:00) end in 1.5 seconds.
+    clock.set(new Date('2027-03-29T06:59:58.500Z'));
     expect(await kudos(ANA, 'ben for the early start')).toContain('posted here; their DM waits until their quiet hours end (08:00 their time)');
     await h.slack.waitFor(() => posts('C0GENERAL').length === 1);
     await h.slack.waitFor(() => posts(BEN).length === 1, 15_000, 'the held DM');

@@ -9,7 +9,7 @@ import { newRedis, uniquePrefix } from '../support/redis.js';
 import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
 import type { SlackCall } from '../support/fake-slack.js';
 import { globalKeys } from '../../src/store/keys.js';
-import { DUE, seedWeek, workloadConfig } from './fixture.js';
+import { armSummary, DUE, OCCURRENCE, seedWeek, workloadConfig } from './fixture.js';
 
 const ANA = 'U0ANALIMA';
 const text = (c: SlackCall | undefined) => `${String(c?.args['text'] ?? '')}\n${JSON.stringify(c?.args['blocks'] ?? [])}`;
@@ -26,10 +26,12 @@ describe('the weekly workload summary on Slack', () => {
     const redis = newRedis();
     await seedWeek(redis, prefix);
     redis.disconnect();
-    const clock = clockAt(new Date(Date.parse(DUE) - 2500));
-    h = await startSlackHarness({ config: workloadConfig(), app: { clock, prefix } });
+    const clock = clockAt(new Date(Date.parse(DUE) - 3600_000));
+    h = await startSlackHarness({ config: workloadConfig(false), app: { clock, prefix } });
+    await h.slack.waitFor((c) => c.some((x) => x.method === 'auth.test'));
+    await armSummary(h.app, clock);
     // Planned for the right local minute: 08:00 BST is 07:00 UTC (not 08:00 UTC, as it was before the change).
-    const planned = await h.app.redis.hget(globalKeys(prefix).scheduleIndex, 'v1-workload.weekly-support-20270329');
+    const planned = await h.app.redis.hget(globalKeys(prefix).scheduleIndex, OCCURRENCE);
     expect(JSON.parse(planned ?? '{}')).toMatchObject({ at: Date.parse(DUE) });
     const dms = () => h.slack.of('chat.postMessage').filter((c) => c.args['channel'] === ANA);
     await h.slack.waitFor(() => dms().length === 2, 15_000, 'two summaries (support and billing)');

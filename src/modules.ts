@@ -137,7 +137,7 @@ export function buildModules(infra: ModuleInfra): Modules {
 
   // Kudos: public thank-yous, counted per person for the managers' weekly summary.
   const kudosStore = new RedisKudosStore(redis, prefix);
-  features.add(kudosFeature(new KudosService({ settings, store: kudosStore, outbox, clock })));
+  features.add(kudosFeature(new KudosService({ settings, store: kudosStore, outbox, timers, clock })));
   // Coaching: nudges written by leads and managers, suggested nudges from the escalation records' signals.
   const coachingStore = new RedisCoachingStore(redis, prefix);
   const coaching = new CoachingContext({

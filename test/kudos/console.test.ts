@@ -18,7 +18,7 @@ describe('kudos in the console', () => {
   it('posts the thank-you, DMs the person, and refuses yourself and the sixth of the day', async () => {
     const t = new ConsoleLines();
     app = await startTestApp({ config: exampleConfig(), clock: clockAt(new Date('2027-03-29T10:00:00Z')), console: { input: t.input, output: t.output, onExit: () => undefined } });
-    expect(await t.type('as ana /kudos dev for the night shift handover', 'posted here')).toContain('Kudos to Dev Patel posted here and sent to them by DM. You have given 1 of 5 today.');
+    expect(await t.type('as ana /kudos dev for the night shift handover', 'posted here')).toContain('Kudos to Dev Patel posted here; sent to them by DM. You have given 1 of 5 today.');
     await t.printed(/Kudos to @Dev Patel from @Ana Lima: for the night shift handover/);
     await t.printed(/DM to Dev Patel[\s\S]*Ana Lima gave you kudos: “for the night shift handover”/);
     expect(await t.type('as ana /kudos ana for me', 'yourself')).toContain('You cannot give yourself kudos');

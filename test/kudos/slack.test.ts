@@ -44,7 +44,7 @@ describe('kudos on Slack', () => {
   it('posts a public thank-you in the channel, DMs the person, counts it and audits it', async () => {
     await start();
     const answer = await kudos(ANA, `<@${BEN}|ben> for untangling the Acme refund`);
-    expect(answer).toBe('🎉 Kudos to Ben Okafor posted here and sent to them by DM. You have given 1 of 5 today.');
+    expect(answer).toBe('🎉 Kudos to Ben Okafor posted here; sent to them by DM. You have given 1 of 5 today.');
     await h.slack.waitFor(() => posts('C0GENERAL').length === 1 && posts(BEN).length === 1);
     expect(text(posts('C0GENERAL')[0])).toContain(`🎉 *Kudos* to <@${BEN}> from <@${ANA}>: for untangling the Acme refund`);
     expect(text(posts(BEN)[0])).toContain('Ana Lima gave you kudos: “for untangling the Acme refund”');
@@ -99,8 +99,23 @@ describe('kudos on Slack', () => {
     // 00:30 in Lisbon: a new day for Ana.
     clock.set(new Date('2027-03-29T23:30:00Z'));
     expect(await kudos(ANA, 'ben for reason nine')).toContain('You have given 1 of 5 today');
-    await h.slack.waitFor(() => posts(BEN).length === 6);
+    // Ben (Lagos) is in his quiet hours: the thank-yous are posted, the DMs wait for 08:00 his time.
+    await h.slack.waitFor(() => posts('C0GENERAL').length === 7);
+    expect(answers[0]).toContain('their DM waits until their quiet hours end (08:00 their time)');
+    expect(posts(BEN)).toEqual([]);
     expect(await received('ben')).toBe(6);
+  });
+
+  it('a DM to someone in their quiet hours waits until they end; the thank-you is posted at once', async () => {
+    await start('2027-03-29T05:00:00Z');
+    // 06:59:58.5 UTC: 07:59:58.5 in Lagos, where Ben's quiet hours (20:00–08:00) end in 1.5 seconds.
+    clock.set(new Date('2027-03-29T06:59:58.500Z'));
+    expect(await kudos(ANA, 'ben for the early start')).toContain('posted here; their DM waits until their quiet hours end (08:00 their time)');
+    await h.slack.waitFor(() => posts('C0GENERAL').length === 1);
+    await h.slack.waitFor(() => posts(BEN).length === 1, 15_000, 'the held DM');
+    expect(clock.now().getTime()).toBeGreaterThanOrEqual(Date.parse('2027-03-29T07:00:00Z'));
+    expect(h.slack.calls.indexOf(posts('C0GENERAL')[0] as SlackCall)).toBeLessThan(h.slack.calls.indexOf(posts(BEN)[0] as SlackCall));
+    expect(text(posts(BEN)[0])).toContain('Ana Lima gave you kudos: “for the early start”');
   });
 
   it('a request delivered twice counts once and posts once', async () => {

@@ -4,7 +4,7 @@ import { startTestApp } from '../support/app.js';
 import { clockAt } from '../support/clock.js';
 import { ConsoleLines } from '../support/console-lines.js';
 import { deletePrefix, newRedis, uniquePrefix } from '../support/redis.js';
-import { DUE, seedWeek, workloadConfig } from './fixture.js';
+import { armSummary, DUE, seedWeek, workloadConfig } from './fixture.js';
 
 describe('the weekly workload summary in the console', () => {
   let app: Awaited<ReturnType<typeof startTestApp>> | undefined;
@@ -22,7 +22,9 @@ describe('the weekly workload summary in the console', () => {
     await seedWeek(redis, prefix);
     redis.disconnect();
     const t = new ConsoleLines();
-    app = await startTestApp({ prefix, config: workloadConfig(), clock: clockAt(new Date(Date.parse(DUE) - 2500)), console: { input: t.input, output: t.output, onExit: () => undefined } });
+    const clock = clockAt(new Date(Date.parse(DUE) - 3600_000));
+    app = await startTestApp({ prefix, config: workloadConfig(false), clock, console: { input: t.input, output: t.output, onExit: () => undefined } });
+    await armSummary(app, clock);
     const printed = await t.printed(/DM to Ana Lima[\s\S]*Workload · Frontline support[\s\S]*Carolina Díaz\n│ 5 shifts, 40 h[^\n]*2 kudos received/);
     expect(printed).toContain('│ Ben Okafor\n│ ⚠️ 7 late shifts in a row (more than 3) · ⚠️ 55 h on shift (more than 45 h)');
     expect(printed).toContain('│ 7 shifts, 55 h · 7 late (7 overnight), longest run 7 in a row · 2 weekend shifts · escalations: 5 owned, 2 breached · 0 kudos received · 0 nudges sent to them');

@@ -9,18 +9,40 @@ import type { TeamConfig } from '../../src/config/team-config-schema.js';
 import type { NewEscalation } from '../../src/core/escalations/store.js';
 import { RedisEscalationStore } from '../../src/store/escalations.js';
 import { RedisKudosStore } from '../../src/store/kudos.js';
+import { globalKeys } from '../../src/store/keys.js';
+import type { RunningApp } from '../../src/app.js';
+import { eventually } from '../support/app.js';
+import type { MovableClock } from '../support/clock.js';
 import { EXAMPLE_YAML, withoutShifts } from '../support/configs.js';
+
+/** The occurrence of the support department's summary. */
+export const OCCURRENCE = 'v1-workload.weekly-support-20270329';
+
+/**
+ * Start the app an hour early without the summary, then call this: the clock moves to 1.5 s before
+ * it is due and the summary is switched on (a reload), so that however slowly the app started, the
+ * occurrence is planned ahead of its minute. Returns when it is planned.
+ */
+export async function armSummary(app: RunningApp & { prefix: string }, clock: MovableClock): Promise<void> {
+  clock.set(new Date(Date.parse(DUE) - 1500));
+  await app.reload(workloadConfig());
+  await eventually(async () => {
+    if ((await app.redis.hexists(globalKeys(app.prefix).scheduleIndex, OCCURRENCE)) === 1) return true;
+    await app.schedules.reconcile();
+    return false;
+  }, 10_000, 'the summary planned');
+}
 
 export const DUE = '2027-03-29T07:00:00Z';
 
-export function workloadConfig(): TeamConfig {
+export function workloadConfig(summary = true): TeamConfig {
   const config = parseTeamConfig(`${withoutShifts(EXAMPLE_YAML)}
 shifts:
   - { id: night, name: Night, department: support, start: "22:00", end: "06:00", timezone: Europe/London, people: [ben, dev], rotation: weekly, rotationStart: 2027-03-22 }
   - { id: eve, name: Evening, department: support, start: "14:00", end: "22:30", timezone: Europe/London, days: [mon, tue, wed, thu], people: [ana] }
   - { id: day, name: Day, department: support, start: "09:00", end: "17:00", timezone: Europe/London, days: [mon, tue, wed, thu, fri], people: [caro] }
 `);
-  config.coaching.weeklySummary = { day: 'mon', at: '08:00', timezone: 'Europe/London' };
+  if (summary) config.coaching.weeklySummary = { day: 'mon', at: '08:00', timezone: 'Europe/London' };
   // No reminders: the test week's DMs are the summary's alone.
   config.reminders = { beforeShift: null, eveningBefore: 'off' };
   config.handoffs = { ...config.handoffs, promptBefore: null };

@@ -10,7 +10,7 @@ import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
 import type { SlackCall } from '../support/fake-slack.js';
 import { globalKeys } from '../../src/store/keys.js';
 import { RedisCoachingStore } from '../../src/store/coaching.js';
-import { DUE, seedWeek, workloadConfig } from './fixture.js';
+import { armSummary, DUE, OCCURRENCE, seedWeek, workloadConfig } from './fixture.js';
 
 const ANA = 'U0ANALIMA';
 const text = (c: SlackCall | undefined) => `${String(c?.args['text'] ?? '')}\n${JSON.stringify(c?.args['blocks'] ?? [])}`;
@@ -31,11 +31,13 @@ describe('the weekly workload summary on Slack', () => {
     await coaching.markSent('ben', 'N-1', new Date('2027-03-24T09:00:00Z'));
     await coaching.fold('ben', { rule: 'missedAcknowledge', at: '2027-03-25T10:00:00.000Z', detail: 'ESC-4 not acknowledged by 10:15', key: 'sig-1' }, { actor: 'shiftlead', at: '2027-03-25T10:00:00.000Z', type: 'coaching.folded', subject: 'ben' });
     redis.disconnect();
-    const clock = clockAt(new Date(Date.parse(DUE) - 2500));
-    h = await startSlackHarness({ config: workloadConfig(), app: { clock, prefix } });
+    const clock = clockAt(new Date(Date.parse(DUE) - 3600_000));
+    h = await startSlackHarness({ config: workloadConfig(false), app: { clock, prefix } });
+    await h.slack.waitFor((c) => c.some((x) => x.method === 'auth.test'));
+    await armSummary(h.app, clock);
     // Planned for the right local minute: 08:00 BST is 07:00 UTC (not 08:00 UTC, as it was before the change).
-    const planned = () => h.app.redis.hget(globalKeys(prefix).scheduleIndex, 'v1-workload.weekly-support-20270329');
-    await expect.poll(async () => JSON.parse((await planned()) ?? '{}'), { timeout: 10_000 }).toMatchObject({ at: Date.parse(DUE) });
+    const planned = await h.app.redis.hget(globalKeys(prefix).scheduleIndex, OCCURRENCE);
+    expect(JSON.parse(planned ?? '{}')).toMatchObject({ at: Date.parse(DUE) });
     const dms = () => h.slack.of('chat.postMessage').filter((c) => c.args['channel'] === ANA);
     await h.slack.waitFor(() => dms().length === 2, 15_000, 'two summaries (support and billing)');
     expect(clock.now().getTime()).toBeGreaterThanOrEqual(Date.parse(DUE));

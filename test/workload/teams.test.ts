@@ -6,7 +6,7 @@ import type { ConnectorCall } from '../support/fake-connector.js';
 import { newRedis, uniquePrefix } from '../support/redis.js';
 import { startTeamsHarness, type TeamsHarness } from '../support/teams-app.js';
 import { ANA, installedForUser } from '../support/teams-activities.js';
-import { DUE, seedWeek, workloadConfig } from './fixture.js';
+import { armSummary, DUE, seedWeek, workloadConfig } from './fixture.js';
 
 const body = (c: ConnectorCall | undefined) => JSON.stringify(c?.body ?? {});
 
@@ -21,8 +21,10 @@ describe('the weekly workload summary on Teams', () => {
     const redis = newRedis();
     await seedWeek(redis, prefix);
     redis.disconnect();
-    h = await startTeamsHarness({ config: workloadConfig(), app: { clock: clockAt(new Date(Date.parse(DUE) - 4000)), prefix } });
+    const clock = clockAt(new Date(Date.parse(DUE) - 3600_000));
+    h = await startTeamsHarness({ config: workloadConfig(false), app: { clock, prefix } });
     expect((await h.send(installedForUser(h.serviceUrl, ANA))).status).toBe(200);
+    await armSummary(h.app, clock);
     const dms = () => h.connector.calls.filter((c) => c.method === 'POST' && c.conversation === `a:1personal-${ANA.aadObjectId}`);
     await h.connector.waitFor(() => dms().length === 2, 15_000, 'two summaries');
     for (const card of dms().flatMap((c) => cardsIn(c.body))) expect(cardProblems(card)).toEqual([]);

@@ -6,13 +6,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { Delivery } from '../../chat/delivery.js';
-import { escapeText, type Message, type PlatformKind } from '../../chat/message.js';
+import { escapeText, PlatformKind, type Message } from '../../chat/message.js';
 import type { Person } from '../../config/team-config-schema.js';
 import type { Actor, Answer } from '../interactions.js';
 import { Mentions } from '../mentions.js';
-import type { Clock, Outbox } from '../ports.js';
+import { InvalidTimerError } from '../feature.js';
+import type { Clock, Outbox, TimerPayload, Timers } from '../ports.js';
+import { quietUntil } from '../polls/pulse-schedule.js';
 import { Reach } from '../reach.js';
-import { localDate } from '../schedule/local-time.js';
+import { localClock, localDate } from '../schedule/local-time.js';
 import type { Settings } from '../settings.js';
 import { KUDOS_MAX_TEXT, parseKudos } from './parse.js';
 import type { KudosStore } from './ports.js';
@@ -45,8 +47,13 @@ export interface KudosDeps {
   settings: Settings;
   store: KudosStore;
   outbox: Outbox;
+  /** Holds a DM until the person's quiet hours end. */
+  timers: Timers;
   clock: Clock;
 }
+
+/** The timer that delivers a kudos DM held by the person's quiet hours. */
+export const KUDOS_DM_TIMER = 'kudos.dm';
 
 export class KudosService {
   constructor(private readonly deps: KudosDeps) {}
@@ -91,14 +98,42 @@ export class KudosService {
     if (given.outcome === 'limit') {
       return answer(`You have given ${given.count} kudos today, the most one person can give in a day (${kudos.maxPerDay}). Thank you for noticing good work — you can give more tomorrow. Nothing was posted.`);
     }
-    // A duplicate queues the same deliveries again: their keys make that a no-op, or finish what a crash left undone.
-    await this.deps.outbox.enqueue(this.deliveries(given.id, actor, conversation, giver, person, user, thanks));
+    // A duplicate queues the same deliveries (and timer) again: their ids make that a no-op, or finish what a crash left undone.
+    const [post, dm] = this.deliveries(given.id, actor, conversation, giver, person, user, thanks);
+    // The DM is not urgent: it waits for the end of the person's quiet hours (their own clock).
+    const held = quietUntil(now, person.timezone, settings.config.quietHours);
+    await this.deps.outbox.enqueue(held ? [post] : [post, dm]);
+    if (held) {
+      const payload: TimerPayload = { kind: KUDOS_DM_TIMER, tenant: actor.tenant, platform: actor.platform, id: given.id, user: actor.user, conversation, giver: giver.id, person: person.id, text: thanks };
+      await this.deps.timers.schedule(`kudos-dm-${given.id}`, held, payload);
+    }
     const where = kudos.channel?.[actor.platform] && kudos.channel[actor.platform] !== actor.conversation ? 'in the kudos channel' : 'here';
+    const sent = held ? `their DM waits until their quiet hours end (${localClock(held, person.timezone)} their time)` : 'sent to them by DM';
     const count = given.outcome === 'given' ? ` You have given ${given.count} of ${kudos.maxPerDay} today.` : '';
-    return answer(`🎉 Kudos to ${escapeText(person.name)} posted ${where} and sent to them by DM.${count}`);
+    return answer(`🎉 Kudos to ${escapeText(person.name)} posted ${where}; ${sent}.${count}`);
   }
 
-  private deliveries(id: string, actor: Actor, conversation: string, giver: Person, person: Person, user: string, thanks: string): Delivery[] {
+  /** A DM held by quiet hours is due. */
+  async deliverHeld(p: TimerPayload): Promise<void> {
+    const field = (name: string) => {
+      const v = p[name];
+      if (typeof v !== 'string' || !v) throw new InvalidTimerError(`malformed ${KUDOS_DM_TIMER} timer: no ${name}`);
+      return v;
+    };
+    const platform = PlatformKind.safeParse(p['platform']);
+    if (!platform.success) throw new InvalidTimerError(`malformed ${KUDOS_DM_TIMER} timer: no platform`);
+    const roster = this.deps.settings.roster;
+    const giver = roster.byId(field('giver'));
+    const person = roster.byId(field('person'));
+    const user = person && Reach.userOn(person, platform.data);
+    // Someone who left the roster since gets nothing.
+    if (!giver || !person || !user) return;
+    const actor = { platform: platform.data, tenant: p.tenant, user: field('user') };
+    const [, dm] = this.deliveries(field('id'), actor, field('conversation'), giver, person, user, field('text'));
+    await this.deps.outbox.enqueue([dm]);
+  }
+
+  private deliveries(id: string, actor: Pick<Actor, 'platform' | 'tenant' | 'user'>, conversation: string, giver: Person, person: Person, user: string, thanks: string): [Delivery, Delivery] {
     const m = new Mentions(this.deps.settings.roster);
     const text = `🎉 **Kudos** to ${m.person(person)} from ${m.person(giver)}: ${escapeText(thanks)}`;
     const post = m.message(text, [{ type: 'section', text }]);

@@ -64,6 +64,9 @@ describe('coaching in the console', () => {
     expect(await t.type('as ana /nudge caro', 'Write what the note says')).toContain('Nothing was sent');
     expect(await t.type(`as ana /nudge caro ${'x'.repeat(1001)}`, 'the most is 1,000')).toContain('1,001 characters');
     expect(await t.type('as ana /nudge list', 'no nudges')).toContain('You have sent no nudges in the last 30 days');
+    // A full name, as a mention arrives, is the person; the text after it is kept as written.
+    expect(await t.type('as ana /nudge @Ben Okafor Thanks   for the handoff.', 'on its way')).toContain('Your note to Ben Okafor');
+    await t.printed(/DM to Ben Okafor[\s\S]*│ Thanks {3}for the/);
   }, 30_000);
 
   it('a signal becomes a suggestion for the leads; Edit & send delivers the edited note; every copy then reads decided', async () => {

@@ -85,4 +85,19 @@ describe('coaching in the console', () => {
     await t.printed(new RegExp(`\\(updated\\) · ${anas}\\n[^┌]*Sent to Carolina Díaz by Ben Okafor`));
     expect(await t.type(`as ana press ${anas} Dismiss`, 'has no buttons')).toContain(`Message ${anas} has no buttons.`);
   }, 30_000);
+
+  it('a suggestion waits while every lead is in quiet hours, then goes to those who are not', async () => {
+    // 21:30 UTC: 21:30 in Lisbon (Ana) and 22:30 in Lagos (Ben), both inside 20:00–08:00.
+    const t = await start('2027-03-01T21:30:00Z');
+    if (!app) throw new Error('no app');
+    await ratedEscalation(app, who('ana', 'Ana Lima'), who('caro', 'Carolina Díaz'), 1);
+    await evaluateSignals(app, clock.now());
+    await new Promise((r) => setTimeout(r, 500));
+    expect(t.out).not.toContain('Suggested nudge');
+    // 07:30 UTC the next day: 08:30 in Lagos (Ben is out of quiet hours), still 07:30 in Lisbon.
+    clock.set(new Date('2027-03-02T07:30:00Z'));
+    await evaluateSignals(app, clock.now());
+    await t.printed(/DM to Ben Okafor[\s\S]*Suggested nudge for Carolina Díaz/);
+    expect(t.out).not.toMatch(/DM to Ana Lima[^┌]*Suggested nudge/);
+  }, 30_000);
 });

@@ -67,6 +67,10 @@ describe('coaching in the console', () => {
     // A full name, as a mention arrives, is the person; the text after it is kept as written.
     expect(await t.type('as ana /nudge @Ben Okafor Thanks   for the handoff.', 'on its way')).toContain('Your note to Ben Okafor');
     await t.printed(/DM to Ben Okafor[\s\S]*│ Thanks {3}for the/);
+    // The same command again (a double Enter, a retried request): sent once.
+    expect(await t.type('as ana /nudge ben Thanks   for the handoff.', 'a moment ago')).toContain('it goes once');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(t.out.match(/DM to Ben Okafor/g)).toHaveLength(1);
   }, 30_000);
 
   it('a signal becomes a suggestion for the leads; Edit & send delivers the edited note; every copy then reads decided', async () => {

@@ -60,6 +60,9 @@ export class NudgeService {
     const user = Reach.userOn(person, actor.platform);
     if (!user) return { ok: false, message: noPlatformId(person, actor.platform) };
     const now = this.ctx.now();
+    // The same note to the same person within a minute is a repeated request (a retry, a double Enter): sent once.
+    const repeated = (await this.ctx.deps.store.sentBy(sender.id, new Date(now.getTime() - 60_000))).find((n) => n.to === person.id && n.text === text);
+    if (repeated) return { ok: true, nudge: repeated, answer: `You sent this note to ${escapeText(person.name)} a moment ago; it goes once. /nudge list shows it.` };
     const moment = nextWorkingMoment(this.ctx.config, person, now, await this.ctx.deps.overrides());
     const held = moment.at.getTime() > now.getTime();
     const nudge = await this.ctx.deps.store.createNudge(

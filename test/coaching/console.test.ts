@@ -64,6 +64,13 @@ describe('coaching in the console', () => {
     expect(await t.type('as ana /nudge caro', 'Write what the note says')).toContain('Nothing was sent');
     expect(await t.type(`as ana /nudge caro ${'x'.repeat(1001)}`, 'the most is 1,000')).toContain('1,001 characters');
     expect(await t.type('as ana /nudge list', 'no nudges')).toContain('You have sent no nudges in the last 30 days');
+    // A full name, as a mention arrives, is the person; the text after it is kept as written.
+    expect(await t.type('as ana /nudge @Ben Okafor Thanks   for the handoff.', 'on its way')).toContain('Your note to Ben Okafor');
+    await t.printed(/DM to Ben Okafor[\s\S]*│ Thanks {3}for the/);
+    // The same command again (a double Enter, a retried request): sent once.
+    expect(await t.type('as ana /nudge ben Thanks   for the handoff.', 'a moment ago')).toContain('it goes once');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(t.out.match(/DM to Ben Okafor/g)).toHaveLength(1);
   }, 30_000);
 
   it('a signal becomes a suggestion for the leads; Edit & send delivers the edited note; every copy then reads decided', async () => {
@@ -81,5 +88,20 @@ describe('coaching in the console', () => {
     // Every copy of the card says who decided, and has no buttons left.
     await t.printed(new RegExp(`\\(updated\\) · ${anas}\\n[^┌]*Sent to Carolina Díaz by Ben Okafor`));
     expect(await t.type(`as ana press ${anas} Dismiss`, 'has no buttons')).toContain(`Message ${anas} has no buttons.`);
+  }, 30_000);
+
+  it('a suggestion waits while every lead is in quiet hours, then goes to those who are not', async () => {
+    // 21:30 UTC: 21:30 in Lisbon (Ana) and 22:30 in Lagos (Ben), both inside 20:00–08:00.
+    const t = await start('2027-03-01T21:30:00Z');
+    if (!app) throw new Error('no app');
+    await ratedEscalation(app, who('ana', 'Ana Lima'), who('caro', 'Carolina Díaz'), 1);
+    await evaluateSignals(app, clock.now());
+    await new Promise((r) => setTimeout(r, 500));
+    expect(t.out).not.toContain('Suggested nudge');
+    // 07:30 UTC the next day: 08:30 in Lagos (Ben is out of quiet hours), still 07:30 in Lisbon.
+    clock.set(new Date('2027-03-02T07:30:00Z'));
+    await evaluateSignals(app, clock.now());
+    await t.printed(/DM to Ben Okafor[\s\S]*Suggested nudge for Carolina Díaz/);
+    expect(t.out).not.toMatch(/DM to Ana Lima[^┌]*Suggested nudge/);
   }, 30_000);
 });

@@ -83,6 +83,10 @@ describe('coaching on Slack', () => {
     expect(res.status).toBe(200);
     await h.slack.waitFor(() => dmsTo(ANA).some((c) => text(c).includes('Ben Okafor replied')));
     expect(text(dmsTo(ANA).find((c) => text(c).includes('Ben Okafor replied')))).toContain('it was a team effort');
+    // Slack may deliver the same submission twice: it reaches Ana once.
+    await submitForm(BEN, 'coaching.reply', { reply: { type: 'plain_text_input', value: 'Thank you, it was a team effort.' } });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(dmsTo(ANA).filter((c) => text(c).includes('Ben Okafor replied'))).toHaveLength(1);
     expect(h.slack.of('chat.postMessage').filter((c) => text(c).includes('team effort')).map((c) => c.args['channel'])).toEqual([ANA]);
     const list = await answer(ANA, '/nudge list');
     expect(list).toContain('Ben Okafor');

@@ -34,6 +34,8 @@ export const Nudge = z.strictObject({
   plan: z.number().int().min(1),
   acknowledgedAt: z.iso.datetime().optional(),
   replies: z.number().int().min(0),
+  /** A digest of the last reply: the same reply submitted twice (a retried request) counts once. */
+  lastReply: z.string().optional(),
 });
 export type Nudge = z.infer<typeof Nudge>;
 export type NewNudge = Omit<Nudge, 'id' | 'number'>;

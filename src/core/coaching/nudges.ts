@@ -37,12 +37,16 @@ export class NudgeService {
     if (!sender) return { reply: say("You are not in Shiftlead's roster, so you cannot send nudges. Ask a manager to add you to the team configuration.") };
     if (!this.ctx.isLead(sender)) return { reply: say('Only leads and managers can send nudges. To thank someone, try /kudos.') };
     const trimmed = text.trim();
-    const [first = '', ...rest] = trimmed.split(/\s+/);
-    if (first.toLowerCase() === 'list' && rest.length === 0) return { reply: await this.list(sender) };
+    const words = trimmed.split(/\s+/);
+    const first = words[0] ?? '';
+    if (first.toLowerCase() === 'list' && words.length === 1) return { reply: await this.list(sender) };
     if (!first) return { reply: say(`Send a nudge with **/nudge ${escapeText(NUDGE_USAGE)}**, e.g. /nudge caro Great handling of the Acme outage today.`) };
-    const person = this.ctx.findPerson(first);
+    // A full name (`@Carolina Díaz`, as a mention arrives) before a first name or id.
+    const named = [3, 2].map((n) => words.slice(0, n).join(' ')).find((name) => words.length > 1 && this.ctx.findPerson(name)?.name.toLowerCase() === name.replace(/^@/, '').toLowerCase());
+    const who = named ?? first;
+    const person = this.ctx.findPerson(who);
     if (!person) return { reply: say(`No one called "${escapeText(first)}" in the roster. People: ${this.ctx.roster.people.map((p) => p.id).join(', ')}. Nothing was sent.`) };
-    const body = trimmed.slice(first.length).trim();
+    const body = trimmed.replace(new RegExp(`^(?:\\S+\\s*){${who.split(' ').length}}`), '').trim();
     const outcome = await this.send(actor, sender, person, body);
     return { reply: say(outcome.ok ? outcome.answer : outcome.message) };
   }
@@ -56,6 +60,9 @@ export class NudgeService {
     const user = Reach.userOn(person, actor.platform);
     if (!user) return { ok: false, message: noPlatformId(person, actor.platform) };
     const now = this.ctx.now();
+    // The same note to the same person within a minute is a repeated request (a retry, a double Enter): sent once.
+    const repeated = (await this.ctx.deps.store.sentBy(sender.id, new Date(now.getTime() - 60_000))).find((n) => n.to === person.id && n.text === text);
+    if (repeated) return { ok: true, nudge: repeated, answer: `You sent this note to ${escapeText(person.name)} a moment ago; it goes once. /nudge list shows it.` };
     const moment = nextWorkingMoment(this.ctx.config, person, now, await this.ctx.deps.overrides());
     const held = moment.at.getTime() > now.getTime();
     const nudge = await this.ctx.deps.store.createNudge(
@@ -197,11 +204,11 @@ export class NudgeService {
     const mine = await this.mine(actor, id);
     if ('problem' in mine) return { ok: false, errors: { _form: mine.problem.text } };
     const at = this.ctx.now().toISOString();
-    const nudge = await this.change(id, (n) => ({ ...n, status: 'replied', replies: n.replies + 1, acknowledgedAt: n.acknowledgedAt ?? at }), 'nudge.replied', undefined, mine.person.id);
-    if (!nudge) return { ok: false, errors: { _form: 'This note is no longer known to Shiftlead.' } };
-    const sender = this.ctx.roster.byId(nudge.from);
     // Keyed by the reply's content: the same reply submitted twice (a retried request) goes once.
     const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
+    const nudge = await this.change(id, (n) => (n.lastReply === digest ? undefined : { ...n, status: 'replied', replies: n.replies + 1, acknowledgedAt: n.acknowledgedAt ?? at, lastReply: digest }), 'nudge.replied', undefined, mine.person.id);
+    if (!nudge) return { ok: false, errors: { _form: 'This note is no longer known to Shiftlead.' } };
+    const sender = this.ctx.roster.byId(nudge.from);
     await this.ctx.deps.outbox.enqueue([this.tellSender(nudge, `${nudgeKey(id)}.reply.${digest}`, replyDm(nudge, mine.person, text, sender?.timezone ?? mine.person.timezone)), this.updateDm(nudge, nudgeDm(nudge, sender, mine.person.timezone))]);
     return { ok: true, reply: say(`Your reply went to ${escapeText(sender?.name ?? nudge.from)}, privately.`) };
   }

@@ -11,6 +11,7 @@ import type { Person } from '../../config/team-config-schema.js';
 import type { Actor, Answer, SubmitAnswer } from '../interactions.js';
 import { mondayOf } from '../polls/pulse-schedule.js';
 import { addDays, localDate, localInstant, parseClockTime } from '../schedule/local-time.js';
+import { quietUntil } from '../schedule/quiet-hours.js';
 import type { Occurrence } from '../schedule/schedule.js';
 import type { CoachingContext } from './context.js';
 import { editForm, say, suggestionCard } from './messages.js';
@@ -69,9 +70,12 @@ export class SuggestionService {
       await store.fold(person.id, { key: signal.key, rule: signal.rule, at: signal.at, detail: signal.detail }, this.ctx.audit('shiftlead', 'coaching.folded', signal.key, `about ${person.id}: over the caps`));
       return 'folded';
     }
+    // A suggestion is a non-urgent DM: it goes to the reviewers outside their quiet hours; when all
+    // are inside them, the signal waits for a later evaluation (nothing is claimed).
+    const reviewers = this.ctx.reviewers(person).filter((r) => !quietUntil(now, r.timezone, this.ctx.config.quietHours));
+    if (reviewers.length === 0) return undefined;
     // Claimed first: two evaluations at once never suggest the same signal twice.
     if (!(await store.claimSignal(signal.key, 'suggested'))) return undefined;
-    const reviewers = this.ctx.reviewers(person);
     const suggestion = await store.createSuggestion(
       { rule: signal.rule, signal: signal.key, person: person.id, facts: signal.facts, detail: signal.detail, draft: signal.draft.slice(0, NUDGE_MAX), reviewers: reviewers.map((r) => r.id), createdAt: now.toISOString(), status: 'open' },
       this.ctx.audit('shiftlead', 'coaching.suggested', '', `${signal.rule} about ${person.id} to ${reviewers.map((r) => r.id).join(', ')}`),

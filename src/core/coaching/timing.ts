@@ -7,7 +7,7 @@
  */
 import type { Person, TeamConfig } from '../../config/team-config-schema.js';
 import { formatDuration } from '../../config/duration.js';
-import { quietUntil } from '../polls/pulse-schedule.js';
+import { quietUntil } from '../schedule/quiet-hours.js';
 import { localClock, localDate, localMoment } from '../schedule/local-time.js';
 import { nextInstancesFor, NO_OVERRIDES, type Overrides, type ShiftInstance } from '../shifts/rota.js';
 

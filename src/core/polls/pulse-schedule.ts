@@ -4,7 +4,7 @@
  * is one occurrence of the `pulse.ask` schedule kind (item `<pulse>.<person>`, their local date).
  */
 import type { PulseConfig, TeamConfig } from '../../config/team-config-schema.js';
-import { addDays, daysBetween, localClock, localDate, localDatesBetween, localInstant, parseClockTime, WEEKDAYS, weekdayOf } from '../schedule/local-time.js';
+import { addDays, daysBetween, localDatesBetween, localInstant, parseClockTime, WEEKDAYS, weekdayOf } from '../schedule/local-time.js';
 import type { Occurrence } from '../schedule/schedule.js';
 import { audience } from './pulse-model.js';
 
@@ -56,15 +56,5 @@ export function pulseOccurrences(config: TeamConfig, from: Date, to: Date): Occu
   return out;
 }
 
-/** When quiet hours end for someone in `zone`, if `now` falls inside them (the team's quiet hours, their own clock). */
-export function quietUntil(now: Date, zone: string, quiet: { start: string; end: string } | undefined): Date | undefined {
-  if (!quiet) return undefined;
-  const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
-  const [start, end, current] = [minutes(quiet.start), minutes(quiet.end), minutes(localClock(now, zone))];
-  const inside = start <= end ? current >= start && current < end : current >= start || current < end;
-  if (!inside) return undefined;
-  const today = localDate(now, zone);
-  // Past midnight (or quiet hours within one day) they end today; before midnight, tomorrow.
-  const day = start > end && current >= start ? addDays(today, 1) : today;
-  return localInstant(day, parseClockTime(quiet.end), zone).at;
-}
+/** Quiet hours are shared by every feature that DMs people (pulses, coaching): see src/core/schedule/quiet-hours.ts. */
+export { quietUntil } from '../schedule/quiet-hours.js';

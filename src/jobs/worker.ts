@@ -14,18 +14,34 @@ export type Processor<N extends QueueName> = (data: Payload<N>, job: Job, token:
 
 export interface WorkerSettings {
   concurrency: number;
-  /** How long a job's lock lasts before another worker may take it over (BullMQ default 30 s). */
+  /** How long a job's lock lasts before another worker may take it over (BullMQ default 30 s; see below). */
   lockDuration: number;
-  /** How often stalled jobs are looked for (BullMQ default 30 s). */
+  /** How often stalled jobs are looked for (BullMQ default 30 s; see below). */
   stalledInterval: number;
   /** How many stalls a job survives (BullMQ's default of 1 fails it on the second SIGKILL). */
   maxStalledCount: number;
 }
 
+/**
+ * How fast a dead worker's jobs come back. BullMQ renews a job's lock every lockDuration / 2; a
+ * stalled check (every stalledInterval, in every live worker) marks the active jobs, and the next
+ * check moves those whose lock is gone back to waiting. So a job of a SIGKILLed worker runs again
+ * at most about lockDuration + stalledInterval after the kill (≈ 15 s here; BullMQ's defaults, 30 s
+ * and 30 s, took 62–92 s in the fault run of issue 12). bench/stalls.ts measured 10.6–12.9 s from
+ * the SIGKILL, 5–10 s from a new worker's start.
+ *
+ * The price: a worker whose event loop is blocked for longer than the lock has left (at worst
+ * lockDuration / 2 = 5 s, when the block starts just before a renewal) misses a renewal, and its
+ * job is taken over while it still runs — a false stall. bench/stalls.ts: blocks of 2–8 s did not
+ * stall, 12 s did. The outbox survives one: the second attempt's outcome is "unknown", and on Slack
+ * it looks for the first attempt's post by its tag instead of posting again
+ * (src/jobs/outbox/lookup.ts). maxStalledCount 5 keeps a job that stalls now and then from failing
+ * for good.
+ */
 export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
   concurrency: 8,
-  lockDuration: 30_000,
-  stalledInterval: 30_000,
+  lockDuration: 10_000,
+  stalledInterval: 5_000,
   maxStalledCount: 5,
 };
 

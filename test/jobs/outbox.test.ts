@@ -130,6 +130,29 @@ describe('outbox', () => {
     expect(second.message.text).toBe('Posted: [open ESC-10](https://chat.example/C0SUPPORT/1700000000.000900)');
   });
 
+  it('completes a post whose attempt ended between "sent" and its link (a crash): the retry fetches the link, never posts', async () => {
+    await app.close();
+    const redis = newRedis();
+    await deletePrefix(redis, app.prefix);
+    redis.disconnect();
+    app = await startTestApp({ extraPlatforms: [new HttpTestPlatform(recorder.url, undefined, 'slack', { links: true })] });
+    outbox = new QueueOutbox(app.queues);
+    // What a worker killed right after recording the post leaves: the marker (with where the post
+    // landed), no recorded ref, a confirmation waiting for it.
+    const deliveries = new DeliveryLog(app.redis, app.prefix);
+    await deliveries.markSent(TENANT, 'card-post-11', { messageKey: 'card-11', ref: { conversation: 'C0SUPPORT', id: '1700000000.001100' } }, undefined, false);
+    await outbox.enqueue([{ ...post('confirm-11', 'Posted: [open ESC-11](ref:card-11)'), target: { kind: 'dm', user: 'U0ANALIMA' } }]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(recorder.requests.filter((r) => r.path === '/dm')).toHaveLength(0);
+    // The stalled job runs again.
+    await outbox.enqueue([post('card-post-11', 'card', { saveAs: 'card-11' })]);
+    await waitForJob(app.queues.get('outbox'), 'confirm-11', ['completed']);
+    expect(recorder.requests.filter((r) => r.path === '/post')).toHaveLength(0);
+    expect(recorder.requests.filter((r) => r.path === '/link')).toHaveLength(1);
+    const dm = recorder.requests.find((r) => r.path === '/dm')?.json as { message: { text: string } };
+    expect(dm.message.text).toBe('Posted: [open ESC-11](https://chat.example/C0SUPPORT/1700000000.001100)');
+  });
+
   it('drops an update older than the last one delivered', async () => {
     await outbox.enqueue([post('card-post', 'card', { saveAs: 'card-2' })]);
     await waitForJob(app.queues.get('outbox'), 'card-post', ['completed']);

@@ -61,6 +61,11 @@ export class FakeSlack {
     return `${this.base}/api/`;
   }
 
+  /** The Web API base URL (as `start` returned it). */
+  get apiUrl(): string {
+    return `${this.base}/api/`;
+  }
+
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise<void>((done) => (this.server ? this.server.close(() => done()) : done()));

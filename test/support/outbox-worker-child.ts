@@ -11,8 +11,9 @@ import { silentLogger } from '../../src/log.js';
 import { HttpTestPlatform } from './http-platform.js';
 
 const env = process.env;
-const lockDuration = Number(env['LOCK_MS'] ?? 30_000);
-const stalledInterval = Number(env['STALLED_MS'] ?? 30_000);
+// The app's own lock and stalled-check settings unless a test names others.
+const lockDuration = env['LOCK_MS'] ? { lockDuration: Number(env['LOCK_MS']) } : {};
+const stalledInterval = env['STALLED_MS'] ? { stalledInterval: Number(env['STALLED_MS']) } : {};
 const app = await startApp({
   env: parseEnv({}),
   config: parseTeamConfig(readFileSync(new URL('../../shiftlead.example.yaml', import.meta.url), 'utf8')),
@@ -22,7 +23,7 @@ const app = await startApp({
   prefix: env['PREFIX'] as string,
   port: 0,
   extraPlatforms: [new HttpTestPlatform(env['RECORDER_URL'] as string, JSON.parse(env['PACING'] ?? '{"conversation":[],"tenant":[]}'))],
-  workerSettings: { outbox: { lockDuration, stalledInterval } },
+  workerSettings: { outbox: { ...lockDuration, ...stalledInterval } },
 });
 process.stdout.write('ready\n');
 process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { TEAM } from '../../src/core/metrics/model.js';
 import { RedisMetricStore } from '../../src/store/metrics.js';
-import { startTestApp } from '../support/app.js';
+import { eventually, startTestApp } from '../support/app.js';
 import { exited, Output, ROOT, runTs } from '../support/processes.js';
 import { askReadyz } from '../support/readyz.js';
 import { startPrivateCluster, redisServerInstalled, type PrivateCluster } from '../support/redis-topologies.js';
@@ -145,6 +145,19 @@ describe.skipIf(!redisServerInstalled)('on a 3-primary Redis Cluster', () => {
       expect((await polls.get('slack-T0TEST', poll.id))?.status).toBe('open');
     } finally {
       redis.disconnect();
+    }
+  });
+  // Last: it takes a primary away for good.
+  it('is not ready once a primary is lost (no replica holds its slots): /readyz 503', async () => {
+    const client = await connectRedis(cluster.target, 'store');
+    try {
+      expect(await askReadyz(client, 'lost')).toEqual({ status: 200, body: { status: 'ready' } });
+      await cluster.killNode((cluster.nodes[2] as { port: number }).port);
+      let answer: { status: number; body: unknown } = { status: 0, body: undefined };
+      await eventually(async () => (answer = await askReadyz(client, 'lost')).status === 503, 20_000, '/readyz 503');
+      expect([{ status: 'redis_unavailable' }, { status: 'redis_write_refused', reason: 'CLUSTERDOWN' }]).toContainEqual(answer.body);
+    } finally {
+      client.disconnect();
     }
   });
 });

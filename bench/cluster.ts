@@ -2,14 +2,16 @@
  * The outbox on a 3-primary Redis Cluster beside one redis-server, in the same run, each beside
  * raw BullMQ (add + a no-op processor of the same payloads, same concurrency) on the same Redis.
  * Everything runs on private servers started here from redis-server (no persistence). Per round
- * the four measures run in a rotating order; the medians, spreads and ratios are printed.
+ * the four measures run in a rotating order; the medians, spreads and ratios are printed. Beside
+ * the rate, the CPU each delivery cost — this process (producer and worker) and Redis (every
+ * server of the cluster summed, from INFO cpu) — which a busy machine disturbs far less.
  *
  * The outbox is built as bench/outbox.ts builds it: the real producer (QueueOutbox, which reserves
  * pacing slots), processor and worker, to a platform that does nothing with pacing so large it
  * never holds a delivery back. Deliveries go to `--tenants` workspaces (their records and pacing
  * keys sit in as many slots) and 200 channels.
  *
- *   npm run bench:cluster [-- --jobs 3000 --concurrency 16 --rounds 3 --tenants 4]
+ *   npm run bench:cluster [-- --jobs 2000 --concurrency 16 --rounds 5 --tenants 4]
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -26,15 +28,15 @@ import { silentLogger } from '../src/log.js';
 import { createMetrics } from '../src/metrics.js';
 import { RedisAuditLog } from '../src/store/audit.js';
 import { DeliveryLog } from '../src/store/deliveries.js';
-import { connectRedis } from '../src/store/redis.js';
+import { connectRedis, type RedisClient } from '../src/store/redis.js';
 import { startPrivateCluster } from '../test/support/redis-topologies.js';
-import { benchRedis, median, NoopPlatform, print, spread, waitUntil } from './support.js';
+import { benchRedis, median, NoopPlatform, print, redisCpuMs, spread, waitUntil } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
-    jobs: { type: 'string', default: '3000' },
+    jobs: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '16' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
     tenants: { type: 'string', default: '4' },
   },
 });
@@ -54,8 +56,29 @@ function deliveries(run: string): Delivery[] {
   }));
 }
 
-/** Shiftlead's outbox on its own prefix: deliveries per second, enqueue to last completion. */
-async function outboxRound(target: RedisTarget | string): Promise<number> {
+/** A measure: deliveries per second (enqueue to last completion), CPU µs per delivery. */
+interface Result {
+  rate: number;
+  nodeUs: number;
+  redisUs: number;
+}
+
+const nodeCpuUs = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
+/** Times `work` (which delivers JOBS), with this process's and the servers' CPU. */
+async function measure(probes: RedisClient[], work: () => Promise<void>): Promise<Result> {
+  const redisCpu = async () => (await Promise.all(probes.map((p) => redisCpuMs(p)))).reduce((a, b) => a + b, 0);
+  const [redisBefore, nodeBefore, started] = [await redisCpu(), nodeCpuUs(), performance.now()];
+  await work();
+  const seconds = (performance.now() - started) / 1000;
+  return { rate: JOBS / seconds, nodeUs: (nodeCpuUs() - nodeBefore) / JOBS, redisUs: ((await redisCpu()) - redisBefore) * 1000 / JOBS };
+}
+
+/** Shiftlead's outbox on its own prefix. */
+async function outboxRound(target: RedisTarget | string, probes: RedisClient[]): Promise<Result> {
   const prefix = `bench${randomUUID().slice(0, 8)}`;
   const platform = new NoopPlatform(UNLIMITED);
   const [queueRedis, workerRedis] = await Promise.all([connectRedis(target, 'queue'), connectRedis(target, 'worker')]);
@@ -80,20 +103,20 @@ async function outboxRound(target: RedisTarget | string): Promise<number> {
   worker.on('completed', () => (done += 1));
   await worker.waitUntilReady();
   const batch = deliveries(prefix);
-  const started = performance.now();
-  for (let i = 0; i < batch.length; i += 500) await outbox.enqueue(batch.slice(i, i + 500));
-  await waitUntil(() => done >= JOBS, 300_000);
-  const rate = JOBS / ((performance.now() - started) / 1000);
+  const result = await measure(probes, async () => {
+    for (let i = 0; i < batch.length; i += 500) await outbox.enqueue(batch.slice(i, i + 500));
+    await waitUntil(() => done >= JOBS, 300_000);
+  });
   await queues.get('outbox').obliterate({ force: true }).catch(() => undefined);
   await worker.close(true);
   await queues.close();
   queueRedis.disconnect();
   workerRedis.disconnect();
-  return rate;
+  return result;
 }
 
 /** Raw BullMQ: the same payloads added in bulk and processed by a no-op, same concurrency. */
-async function rawRound(target: RedisTarget | string): Promise<number> {
+async function rawRound(target: RedisTarget | string, probes: RedisClient[]): Promise<Result> {
   const prefix = `bench${randomUUID().slice(0, 8)}`;
   const [queueRedis, workerRedis] = await Promise.all([connectRedis(target, 'queue'), connectRedis(target, 'worker')]);
   // A hash tag in the queue name: all of a queue's keys in one slot, as Shiftlead's queues.
@@ -103,18 +126,18 @@ async function rawRound(target: RedisTarget | string): Promise<number> {
   worker.on('completed', () => (done += 1));
   await worker.waitUntilReady();
   const batch = deliveries(prefix);
-  const started = performance.now();
-  for (let i = 0; i < batch.length; i += 500) {
-    await queue.addBulk(batch.slice(i, i + 500).map((d) => ({ name: d.target.kind, data: d, opts: { jobId: d.key, removeOnComplete: { age: 86_400, count: 50_000 } } })));
-  }
-  await waitUntil(() => done >= JOBS, 300_000);
-  const rate = JOBS / ((performance.now() - started) / 1000);
+  const result = await measure(probes, async () => {
+    for (let i = 0; i < batch.length; i += 500) {
+      await queue.addBulk(batch.slice(i, i + 500).map((d) => ({ name: d.target.kind, data: d, opts: { jobId: d.key, removeOnComplete: { age: 86_400, count: 50_000 } } })));
+    }
+    await waitUntil(() => done >= JOBS, 300_000);
+  });
   await queue.obliterate({ force: true }).catch(() => undefined);
   await worker.close();
   await queue.close();
   queueRedis.disconnect();
   workerRedis.disconnect();
-  return rate;
+  return result;
 }
 
 type Measure = 'single raw' | 'single outbox' | 'cluster raw' | 'cluster outbox';
@@ -122,35 +145,46 @@ const MEASURES: Measure[] = ['single raw', 'single outbox', 'cluster raw', 'clus
 
 const single = await benchRedis();
 const cluster = await startPrivateCluster(3);
+const probes = {
+  single: [await connectRedis(single.url, 'worker', { name: 'bench-probe' })],
+  cluster: await Promise.all(cluster.nodes.map((n) => connectRedis(`redis://${n.host}:${n.port}`, 'worker', { name: 'bench-probe' }))),
+};
 try {
-  const targets = { single: single.url, cluster: cluster.target };
-  const run = (m: Measure) => (m.endsWith('raw') ? rawRound : outboxRound)(m.startsWith('single') ? targets.single : targets.cluster);
+  const run = (m: Measure) => {
+    const where = m.startsWith('single') ? 'single' : 'cluster';
+    return (m.endsWith('raw') ? rawRound : outboxRound)(where === 'single' ? single.url : cluster.target, probes[where]);
+  };
   print(`Outbox throughput on a 3-primary Redis Cluster beside one redis-server (private, no persistence); Node ${process.version}`);
   print(`${JOBS} deliveries per measure to a no-op platform, ${TENANTS} workspaces, 200 channels, concurrency ${CONCURRENCY}; ${ROUNDS} rounds (+1 warm-up), order rotating`);
   for (const m of MEASURES) await run(m);
-  const rates = new Map<Measure, number[]>(MEASURES.map((m) => [m, []]));
+  const results = new Map<Measure, Result[]>(MEASURES.map((m) => [m, []]));
   const ratios = { singleOverhead: [] as number[], clusterOverhead: [] as number[], outboxOnCluster: [] as number[], rawOnCluster: [] as number[] };
   for (let round = 1; round <= ROUNDS; round += 1) {
     const order = MEASURES.map((_, i) => MEASURES[(i + round - 1) % MEASURES.length] as Measure);
-    const got = new Map<Measure, number>();
+    const got = new Map<Measure, Result>();
     for (const m of order) got.set(m, await run(m));
-    for (const [m, r] of got) rates.get(m)?.push(r);
-    const [sr, so, cr, co] = MEASURES.map((m) => got.get(m) as number) as [number, number, number, number];
+    for (const [m, r] of got) results.get(m)?.push(r);
+    const [sr, so, cr, co] = MEASURES.map((m) => (got.get(m) as Result).rate) as [number, number, number, number];
     ratios.singleOverhead.push(so / sr);
     ratios.clusterOverhead.push(co / cr);
     ratios.outboxOnCluster.push(co / so);
     ratios.rawOnCluster.push(cr / sr);
-    print(`round ${round} (${order.join(' → ')}): ${MEASURES.map((m) => `${m} ${(got.get(m) as number).toFixed(0)}/s`).join(', ')}`);
+    print(`round ${round} (${order.join(' → ')}): ${MEASURES.map((m) => `${m} ${(got.get(m) as Result).rate.toFixed(0)}/s`).join(', ')}`);
   }
-  print('\nrates, median (min–max) per second:');
-  for (const m of MEASURES) print(`  ${m.padEnd(15)} ${spread(rates.get(m) as number[], 0)}`);
-  print('ratios, median (min–max):');
+  const of = (m: Measure, f: (r: Result) => number) => (results.get(m) as Result[]).map(f);
+  print('\nper measure, median (min–max): deliveries/s; CPU µs per delivery in this process (producer + worker) and in Redis (all servers)');
+  for (const m of MEASURES) print(`  ${m.padEnd(15)} ${spread(of(m, (r) => r.rate), 0)}/s; Node ${spread(of(m, (r) => r.nodeUs), 0)} µs; Redis ${spread(of(m, (r) => r.redisUs), 0)} µs`);
+  const cpu = (m: Measure) => median(of(m, (r) => r.nodeUs + r.redisUs));
+  print('throughput ratios, median (min–max) of each round\'s ratio:');
   print(`  outbox / raw BullMQ, one server:  ${spread(ratios.singleOverhead)}`);
   print(`  outbox / raw BullMQ, cluster:     ${spread(ratios.clusterOverhead)}`);
   print(`  cluster / one server, outbox:     ${spread(ratios.outboxOnCluster)}`);
   print(`  cluster / one server, raw BullMQ: ${spread(ratios.rawOnCluster)}`);
-  print(`(medians: outbox ${median(rates.get('cluster outbox') as number[]).toFixed(0)}/s on the cluster, ${median(rates.get('single outbox') as number[]).toFixed(0)}/s on one server)`);
+  print('CPU per delivery (Node + Redis, medians), ratios:');
+  print(`  outbox / raw BullMQ: one server ${(cpu('single outbox') / cpu('single raw')).toFixed(2)}, cluster ${(cpu('cluster outbox') / cpu('cluster raw')).toFixed(2)}`);
+  print(`  cluster / one server: outbox ${(cpu('cluster outbox') / cpu('single outbox')).toFixed(2)}, raw BullMQ ${(cpu('cluster raw') / cpu('single raw')).toFixed(2)}`);
 } finally {
+  for (const p of [...probes.single, ...probes.cluster]) p.disconnect();
   await cluster.stop();
   await single.cleanup();
 }

@@ -5,10 +5,14 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reachRedis } from '../../src/store/local-redis.js';
 import { RedisPollStore } from '../../src/store/polls.js';
 import { connectRedis, isCluster } from '../../src/store/redis.js';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startTestApp } from '../support/app.js';
+import { TEAM } from '../../src/core/metrics/model.js';
+import { RedisMetricStore } from '../../src/store/metrics.js';
+import { eventually, startTestApp } from '../support/app.js';
 import { exited, Output, ROOT, runTs } from '../support/processes.js';
 import { askReadyz } from '../support/readyz.js';
 import { startPrivateCluster, redisServerInstalled, type PrivateCluster } from '../support/redis-topologies.js';
@@ -85,7 +89,7 @@ describe.skipIf(!redisServerInstalled)('on a 3-primary Redis Cluster', () => {
     }
   });
 
-  it('starts from the environment as npm start does: REDIS_CLUSTER_NODES named in the log, /readyz 200', async () => {
+  it('starts from the environment as npm start does: REDIS_CLUSTER_NODES named in the log, /readyz 200; a cluster that is not there is one line', async () => {
     const nodes = cluster.nodes.map((n) => `${n.host}:${n.port}`).join(',');
     const child = await runTs('src/main.ts', { REDIS_CLUSTER_NODES: nodes, SHIFTLEAD_CONFIG: EXAMPLE, SHIFTLEAD_CONSOLE: 'off', SHIFTLEAD_PREFIX: 'clusterstart', PORT: '0' });
     const output = new Output(child);
@@ -98,12 +102,28 @@ describe.skipIf(!redisServerInstalled)('on a 3-primary Redis Cluster', () => {
       child.kill('SIGTERM');
       await exited(child);
     }
-    // Nothing there: one line naming the setting, exit 1.
-    const none = await runTs('src/main.ts', { REDIS_CLUSTER_NODES: '127.0.0.1:1', SHIFTLEAD_CONFIG: EXAMPLE, SHIFTLEAD_CONSOLE: 'off', PORT: '0' });
-    const refused = new Output(none);
-    expect(await exited(none)).toBe(1);
-    expect(refused.err.trim()).toBe('Nothing answers at Redis Cluster 127.0.0.1:1 (REDIS_CLUSTER_NODES): start it there, or fix REDIS_CLUSTER_NODES.');
+    // Nothing there: main.ts prints this one line and exits 1.
+    await expect(reachRedis({ kind: 'cluster', nodes: [{ host: '127.0.0.1', port: 1 }], tls: false })).rejects.toThrow(
+      'Nothing answers at Redis Cluster 127.0.0.1:1 (REDIS_CLUSTER_NODES): start it there, or fix REDIS_CLUSTER_NODES.',
+    );
   }, 90_000);
+
+  it('runs the command-line tools on it: metrics:import writes through REDIS_CLUSTER_NODES', async () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/metrics-import.ts', 'examples/metrics.csv'], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', SHIFTLEAD_ENV_FILE: '', REDIS_CLUSTER_NODES: cluster.nodes.map((n) => `${n.host}:${n.port}`).join(','), SHIFTLEAD_PREFIX: 'clustercsv', SHIFTLEAD_CONFIG: 'shiftlead.example.yaml' },
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('Imported 6 values from examples/metrics.csv (a value sent again replaces the one before).\n');
+    const redis = await connectRedis(cluster.target, 'store');
+    try {
+      const points = await new RedisMetricStore(redis, 'clustercsv').read([TEAM, 'support'], ['2026-11-23']);
+      expect(points).toHaveLength(6);
+    } finally {
+      redis.disconnect();
+    }
+  }, 60_000);
 
   it('creates a poll: the tenant list and the poll sit in different slots, written apart', async () => {
     const redis = await connectRedis(cluster.target, 'store');
@@ -125,6 +145,19 @@ describe.skipIf(!redisServerInstalled)('on a 3-primary Redis Cluster', () => {
       expect((await polls.get('slack-T0TEST', poll.id))?.status).toBe('open');
     } finally {
       redis.disconnect();
+    }
+  });
+  // Last: it takes a primary away for good.
+  it('is not ready once a primary is lost (no replica holds its slots): /readyz 503', async () => {
+    const client = await connectRedis(cluster.target, 'store');
+    try {
+      expect(await askReadyz(client, 'lost')).toEqual({ status: 200, body: { status: 'ready' } });
+      await cluster.killNode((cluster.nodes[2] as { port: number }).port);
+      let answer: { status: number; body: unknown } = { status: 0, body: undefined };
+      await eventually(async () => (answer = await askReadyz(client, 'lost')).status === 503, 20_000, '/readyz 503');
+      expect([{ status: 'redis_unavailable' }, { status: 'redis_write_refused', reason: 'CLUSTERDOWN' }]).toContainEqual(answer.body);
+    } finally {
+      client.disconnect();
     }
   });
 });

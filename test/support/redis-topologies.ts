@@ -4,6 +4,7 @@
  * Every process is stopped and the directory removed by `stop()`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,41 +74,73 @@ export interface PrivateCluster {
   target: Extract<RedisTarget, { kind: 'cluster' }>;
   /** A URL of one primary, as a single-node client would be given. */
   nodeUrl: string;
+  /** SIGKILLs one primary (there are no replicas: its slots are lost until it is back). */
+  killNode(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Starts `primaries` cluster-enabled servers and joins them with `redis-cli --cluster create`. */
-export async function startPrivateCluster(primaries = 3): Promise<PrivateCluster> {
+/** Files of a test certificate authority and a certificate for 127.0.0.1 / localhost it signed. */
+export interface TestCerts {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+/** Makes a CA and a server certificate for 127.0.0.1 and localhost with openssl, in `dir`. */
+export function makeTestCerts(dir: string): TestCerts {
+  const files = { ca: join(dir, 'ca.pem'), caKey: join(dir, 'ca-key.pem'), cert: join(dir, 'server.pem'), key: join(dir, 'server-key.pem'), csr: join(dir, 'server.csr'), ext: join(dir, 'san.ext') };
+  const openssl = (...args: string[]) => {
+    const run = spawnSync('openssl', args, { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`openssl ${args[0]} failed: ${run.stderr}`);
+  };
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=Shiftlead test CA', '-keyout', files.caKey, '-out', files.ca);
+  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', files.key, '-out', files.csr);
+  writeFileSync(files.ext, 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  openssl('x509', '-req', '-in', files.csr, '-CA', files.ca, '-CAkey', files.caKey, '-CAcreateserial', '-days', '2', '-extfile', files.ext, '-out', files.cert);
+  return { ca: files.ca, cert: files.cert, key: files.key };
+}
+
+/** redis-server arguments that serve TLS only, on `port`. */
+export function tlsArgs(port: number, certs: TestCerts): string[] {
+  return ['--port', '0', '--tls-port', String(port), '--tls-cert-file', certs.cert, '--tls-key-file', certs.key, '--tls-ca-cert-file', certs.ca, '--tls-auth-clients', 'no'];
+}
+
+/** Starts `primaries` cluster-enabled servers (TLS only with `certs`) and joins them with `redis-cli --cluster create`. */
+export async function startPrivateCluster(primaries = 3, certs?: TestCerts): Promise<PrivateCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'shiftlead-cluster-'));
   const processes = new Processes();
+  const tlsOptions = certs ? { tls: { ca: readFileSync(certs.ca) } } : {};
+  const node = (port: number) => new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000, ...tlsOptions });
   try {
     const ports: number[] = [];
     for (let i = 0; i < primaries; i += 1) {
       const port = await clusterPort();
       ports.push(port);
-      processes.start(port, ['--port', String(port), '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '5000', '--dir', dir, ...SERVER_ARGS]);
+      const listen = certs ? [...tlsArgs(port, certs), '--tls-cluster', 'yes'] : ['--port', String(port)];
+      processes.start(port, [...listen, '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '5000', '--dir', dir, ...SERVER_ARGS]);
     }
-    for (const port of ports) await until(() => redisAnswers(`redis://${HOST}:${port}`, 300), `cluster node ${port} answers`);
-    const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `${HOST}:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 20_000 });
+    const ask = async <T>(port: number, fn: (n: Redis) => Promise<T>) => {
+      const client = node(port);
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        return await fn(client);
+      } finally {
+        client.disconnect();
+      }
+    };
+    for (const port of ports) await until(async () => (await ask(port, (n) => n.ping())) === 'PONG', `cluster node ${port} answers`);
+    const tlsCli = certs ? ['--tls', '--cacert', certs.ca] : [];
+    const create = spawnSync('redis-cli', [...tlsCli, '--cluster', 'create', ...ports.map((p) => `${HOST}:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 20_000 });
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
     // Every node must have heard of every slot before clients are pointed at it.
-    for (const port of ports) {
-      await until(async () => {
-        const node = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-        node.on('error', () => undefined);
-        try {
-          await node.connect();
-          return /cluster_state:ok/.test(await node.cluster('INFO'));
-        } finally {
-          node.disconnect();
-        }
-      }, `cluster node ${port} reports cluster_state:ok`);
-    }
+    for (const port of ports) await until(async () => /cluster_state:ok/.test(await ask(port, (n) => n.cluster('INFO'))), `cluster node ${port} reports cluster_state:ok`);
     const nodes = ports.map((port) => ({ host: HOST, port }));
     return {
       nodes,
-      target: { kind: 'cluster', nodes, tls: false },
-      nodeUrl: `redis://${HOST}:${ports[0]}`,
+      target: { kind: 'cluster', nodes, tls: Boolean(certs) },
+      nodeUrl: `${certs ? 'rediss' : 'redis'}://${HOST}:${ports[0]}`,
+      killNode: (port) => processes.kill(port, 'SIGKILL'),
       stop: async () => {
         await processes.stopAll();
         await rm(dir, { recursive: true, force: true });
@@ -223,3 +256,31 @@ async function withNode<T>(port: number, fn: (node: Redis) => Promise<T>): Promi
 
 const info = (port: number, section: string) => withNode(port, (node) => node.info(section));
 const sentinelCall = (port: number, ...args: string[]) => withNode(port, (node) => node.call('SENTINEL', ...args));
+
+/** One redis-server that speaks TLS only (certificate for 127.0.0.1 signed by `certs.ca`). */
+export async function startTlsRedis(certs: TestCerts): Promise<{ port: number; stop: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'shiftlead-tls-'));
+  const processes = new Processes();
+  const port = await freePort();
+  processes.start(port, [...tlsArgs(port, certs), '--dir', dir, ...SERVER_ARGS]);
+  const stop = async () => {
+    await processes.stopAll();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await until(async () => {
+      const node = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, tls: { ca: readFileSync(certs.ca) } });
+      node.on('error', () => undefined);
+      try {
+        await node.connect();
+        return (await node.ping()) === 'PONG';
+      } finally {
+        node.disconnect();
+      }
+    }, 'the TLS server answers');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port, stop };
+}

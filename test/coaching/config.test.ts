@@ -19,8 +19,10 @@ describe('coaching configuration', () => {
     expect(parseTeamConfig(base).coaching).toEqual({ signals: { missedAcknowledge: true, lowRating: true, streak: { resolvedWithinSla: 5 } }, maxPerDay: 1, maxPerWeek: 3, maxLateInARow: 3, maxHoursPerWeek: 45 });
   });
 
-  it('the example’s block parses, with the weekly summary', () => {
-    expect(parseTeamConfig(EXAMPLE_YAML).coaching.weeklySummary).toEqual({ day: 'mon', at: '08:00', timezone: 'Europe/Lisbon' });
+  it('the example’s block parses; its weekly summary, uncommented, too', () => {
+    expect(parseTeamConfig(EXAMPLE_YAML).coaching.signals).toEqual({ missedAcknowledge: true, lowRating: true, streak: { resolvedWithinSla: 5 } });
+    const on = EXAMPLE_YAML.replace('  # weeklySummary: {', '  weeklySummary: {');
+    expect(parseTeamConfig(on).coaching.weeklySummary).toEqual({ day: 'mon', at: '08:00', timezone: 'Europe/Lisbon' });
   });
 
   it('each rule can be switched off', () => {

@@ -19,7 +19,8 @@ describe('kudos and coaching configuration', () => {
   it('the example parses; left out, the defaults apply and no summary is sent', () => {
     const example = parseTeamConfig(EXAMPLE_YAML);
     expect(example.kudos).toEqual({ maxPerDay: 5 });
-    expect(example.coaching).toMatchObject({ weeklySummary: { day: 'mon', at: '08:00', timezone: 'Europe/Lisbon' }, maxLateInARow: 3, maxHoursPerWeek: 45 });
+    expect(example.coaching).toMatchObject({ maxLateInARow: 3, maxHoursPerWeek: 45 });
+    expect(example.coaching.weeklySummary).toBeUndefined();
     const bare = parseTeamConfig(strip(EXAMPLE_YAML));
     expect(bare.kudos).toEqual({ maxPerDay: 5 });
     expect(bare.coaching.weeklySummary).toBeUndefined();

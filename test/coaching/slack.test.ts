@@ -179,12 +179,16 @@ describe('coaching on Slack', () => {
     expect(folded).toEqual([{ rule: 'lowRating', at: expect.stringMatching(/^2027-03-04T15:00/) as string, detail: 'ESC-4 was rated 1/5' }]);
     // Edit & send: the edited text is what Caro gets; Dismiss sends nothing.
     await press(ANA, 'coaching.suggest.edit', 'S-2');
+    await h.slack.waitFor(() => h.slack.of('views.open').length > 0, 30_000);
+    // The form starts from the drafted text.
+    expect(JSON.stringify(h.slack.of('views.open')[0]?.args['view'])).toContain('how ESC-2 was handled was rated 1/5');
     await submitForm(ANA, 'coaching.suggest.edit', { text: { type: 'plain_text_input', value: 'Let’s look at ESC-2 together on Friday.' } });
     await h.slack.waitFor(() => dmsTo(CARO).some((c) => text(c).includes('look at ESC-2 together')), 30_000);
     await press(ANA, 'coaching.suggest.dismiss', 'S-3');
     await h.slack.waitFor(() => h.slack.of('chat.update').some((c) => text(c).includes('Dismissed by Ana Lima')), 30_000);
     // Opted out: Send is refused at once, and the next week's signals suggest nothing.
     expect(await answer(CARO, '/nudges off')).toContain('no nudges suggested from signals will reach you');
+    expect(JSON.stringify(await h.app.redis.xrange(`${h.app.prefix}:{org}:audit`, '-', '+'))).toContain('coaching.opted-out');
     await press(ANA, 'coaching.suggest.send', 'S-1');
     await h.slack.waitFor(() => h.slack.of('chat.postEphemeral').some((c) => String(c.args['text']).includes('has turned suggested nudges off')), 30_000);
     clock.set(new Date('2027-03-08T15:00:00Z'));

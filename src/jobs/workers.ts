@@ -77,7 +77,10 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
     startWorker(
       'maintenance',
       async () => {
-        for (const failure of await features.upkeep()) log.warn({ err: failure.error, feature: failure.name }, 'upkeep failed; it runs again in a minute');
+        for (const failure of await features.upkeep()) {
+          // A Redis outage is told once, by the outage probe; anything else here on its own.
+          if (deps.outage?.failed(failure.error) !== true) log.warn({ err: failure.error, feature: failure.name }, 'upkeep failed; it runs again in a minute');
+        }
         await deps.schedules.reconcile({ periodic: true });
       },
       settings('maintenance', { concurrency: 1 }),

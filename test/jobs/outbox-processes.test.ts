@@ -100,5 +100,5 @@ describe('outbox across processes', () => {
     // Nothing else arrives afterwards.
     await new Promise((r) => setTimeout(r, 2_500));
     expect(recorder.requests.filter((r) => r.answered)).toHaveLength(1);
-  });
+  }, 60_000);
 });

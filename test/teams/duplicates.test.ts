@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CARD_KEY } from '../../src/core/escalations/card.js';
 import { RedisAuditLog } from '../../src/store/audit.js';
 import { cardsIn } from '../support/adaptive-cards.js';
-import { deliveredRef } from '../support/app.js';
+import { counter, deliveredRef } from '../support/app.js';
 import type { ConnectorCall } from '../support/fake-connector.js';
 import { startTeamsHarness, type TeamsHarness } from '../support/teams-app.js';
 import { ANA, BEN, cardAction, channelMention, invoke, TENANT_ID } from '../support/teams-activities.js';
@@ -59,6 +59,19 @@ describe('Teams: duplicate activities', () => {
     await h.send(activity);
     await settle();
     expect(prompts()).toHaveLength(1);
+  });
+
+  it('posts a card once per attempt; after an attempt whose outcome is unknown it posts again and counts it (Teams has no history to look in)', async () => {
+    // The first post of the card gets no usable answer (it may or may not be in the channel).
+    h.connector.script((c) => c.method === 'POST' && c.conversation === undefined, { status: 502 });
+    const data = await dialogData();
+    await h.send(invoke(h.serviceUrl, ANA, 'task/submit', { data: { ...data, customer: 'Acme', severity: 'P3', department: 'support', summary: 'Checkout fails' }, context: { theme: 'default' } }));
+    await deliveredRef(h.app, T, CARD_KEY('ESC-1'), 20_000);
+    expect(cardPosts()).toHaveLength(2);
+    // The second post was the outbox's retry (the connector client does not re-send on its own), and it was counted.
+    expect(await counter(h.app, 'shiftlead_jobs_retried_total', { queue: 'outbox' })).toBe(1);
+    expect(await counter(h.app, 'shiftlead_outbox_unknown_outcomes_total', { platform: 'teams' })).toBe(1);
+    expect(await counter(h.app, 'shiftlead_outbox_possible_duplicates_total', { platform: 'teams', reason: 'no_history' })).toBe(1);
   });
 
   it('changes a card once for a button press delivered twice', async () => {

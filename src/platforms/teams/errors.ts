@@ -21,8 +21,8 @@ export function translateTeamsError(error: unknown, what: string): ChatError {
   const status = e.statusCode;
   const detail = `${what}: ${status ?? ''} ${e.code ?? ''} ${e.message ?? String(error)}`.trim();
   const options = { cause: error };
-  // 429 is retried by the connector client itself (it honours Retry-After, three times); one that
-  // still comes through waits here.
+  // Sends reach here on their first 429 (the connector client's own retry is off for them, see
+  // sendOnce in teams-platform.ts): the outbox waits out Retry-After for the whole conversation.
   if (status === 429) return new RateLimitedError(retryAfterMs(e), 'conversation', options);
   if (status === 403) return new BlockedError(detail, options);
   if (status === 404) return new ConversationNotFoundError(detail, options);

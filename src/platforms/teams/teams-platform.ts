@@ -21,6 +21,17 @@ interface ConversationsClient {
 const CHANNEL = /^19:[^;]+@thread\.(tacv2|skype)$/;
 const FILE_CONSENT = 'application/vnd.microsoft.teams.card.file.consent';
 
+/**
+ * One send per outbox attempt: removes the connector client's own retry policy (it re-sends after
+ * a 5xx or a timeout, when the message may already be in Teams — a twin nobody counts). The outbox
+ * retries instead, knowing the earlier attempt's outcome is unknown, and counts it. (botbuilder
+ * ignores `noRetryPolicy` and `retryOptions`, so it is taken out of the client's pipeline.)
+ */
+function sendOnce(ctx: TurnContext): void {
+  const connector = ctx.turnState.get(ctx.adapter.ConnectorClientKey) as { client?: { pipeline?: { removePolicy(options: { name: string }): unknown } } } | undefined;
+  connector?.client?.pipeline?.removePolicy({ name: 'defaultRetryPolicy' });
+}
+
 /** The Microsoft 365 tenant id inside a Shiftlead tenant id. */
 export function microsoftTenant(tenant: string): string {
   return tenant.replace(/^teams-/, '');
@@ -77,6 +88,7 @@ export class TeamsPlatform implements ChatPlatform {
   private async send(tenant: string, ref: Partial<ConversationReference>, message: Message): Promise<string> {
     let id = '';
     await this.adapter.continueConversationAsync(this.appId, ref, async (ctx: TurnContext) => {
+      sendOnce(ctx);
       id = (await ctx.sendActivity(cardActivity(message)))?.id ?? '';
     });
     return id;
@@ -118,6 +130,7 @@ export class TeamsPlatform implements ChatPlatform {
     let result: { id?: string; activityId?: string } = {};
     await this.adapter.continueConversationAsync(this.appId, this.reference(tenant, channel, serviceUrl, 'channel'), async (ctx: TurnContext) => {
       const client = ctx.turnState.get<ConversationsClient>(ctx.adapter.ConnectorClientKey);
+      sendOnce(ctx);
       result = await client.conversations.createConversation(params);
     });
     if (!result.id) throw new RejectedError('the Bot Connector created a conversation without an id');
@@ -150,6 +163,7 @@ export class TeamsPlatform implements ChatPlatform {
       let id = '';
       await this.guarded(tenant, scope, 'DM', () =>
         this.adapter.continueConversationAsync(this.appId, ref, async (ctx: TurnContext) => {
+          sendOnce(ctx);
           id = (await ctx.sendActivity(activity))?.id ?? '';
         }),
       );
@@ -170,6 +184,7 @@ export class TeamsPlatform implements ChatPlatform {
         undefined as unknown as string,
         { isGroup: false, bot, members: [{ id: member.id, name: member.name ?? '' }], tenantId, channelData: { tenant: { id: tenantId } } },
         async (ctx) => {
+          sendOnce(ctx);
           conversation = ctx.activity.conversation.id;
           id = (await ctx.sendActivity(activity))?.id ?? '';
         },

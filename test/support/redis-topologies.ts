@@ -13,8 +13,8 @@ import type { HostPort, RedisTarget } from '../../src/config/redis-target.js';
 import { freePort } from '../../src/store/local-redis.js';
 import { redisAnswers } from '../../src/store/redis.js';
 
-/** Whether redis-server is installed (the README and .ci/run make sure it is). */
-export const redisServerInstalled = spawnSync('redis-server', ['--version']).status === 0;
+/** Whether redis-server and redis-cli are installed (the README and .ci/run make sure they are). */
+export const redisServerInstalled = spawnSync('redis-server', ['--version']).status === 0 && spawnSync('redis-cli', ['--version']).status === 0;
 
 const HOST = '127.0.0.1';
 

@@ -144,7 +144,10 @@ type Measure = 'single raw' | 'single outbox' | 'cluster raw' | 'cluster outbox'
 const MEASURES: Measure[] = ['single raw', 'single outbox', 'cluster raw', 'cluster outbox'];
 
 const single = await benchRedis();
-const cluster = await startPrivateCluster(3);
+const cluster = await startPrivateCluster(3).catch(async (error: unknown) => {
+  await single.cleanup();
+  throw error;
+});
 const probes = {
   single: [await connectRedis(single.url, 'worker', { name: 'bench-probe' })],
   cluster: await Promise.all(cluster.nodes.map((n) => connectRedis(`redis://${n.host}:${n.port}`, 'worker', { name: 'bench-probe' }))),

@@ -1,8 +1,9 @@
 /**
- * Shiftlead on a Sentinel-managed primary (a primary, a replica and three Sentinels, started here
- * from redis-server), with the primary killed in the middle of an escalation: the Sentinels
- * promote the replica, Shiftlead follows, and the escalation goes on — its SLA timer, planned
- * before the failover, fires after it; acknowledge and resolve work through the HTTP boundary.
+ * Shiftlead on a Sentinel-managed primary (a primary, two replicas and three Sentinels, started
+ * here from redis-server), with two failovers in the middle of an escalation: the primary killed
+ * (the Sentinels promote a replica; the SLA timer planned before fires after), then a planned
+ * switch (SENTINEL FAILOVER: the primary, alive, becomes a replica) between acknowledge and
+ * resolve. Shiftlead follows both; every step goes through the HTTP boundary.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastSlaConfig } from '../support/configs.js';
@@ -21,7 +22,7 @@ describe.skipIf(!redisServerInstalled)('on a Sentinel-managed primary', () => {
     await sentinel?.stop();
   });
 
-  it('carries an escalation across a failover: the SLA timer planned before it fires after it, then ack and resolve', async () => {
+  it('carries an escalation across a killed primary and a planned switch: the SLA timer planned before fires after, ack and resolve go on', async () => {
     let h: SlackHarness | undefined;
     try {
       // The probe the outage reporter and start-up use asks the Sentinels, then the primary.
@@ -34,7 +35,7 @@ describe.skipIf(!redisServerInstalled)('on a Sentinel-managed primary', () => {
       const reminders = () => threadLines(harness, card).filter((t) => t.includes('(reminder'));
 
       // Every write so far is on the replica, then the primary dies (SIGKILL).
-      await sentinel.replicaCaughtUp();
+      await sentinel.replicasCaughtUp();
       expect(reminders()).toEqual([]);
       const killedAt = Date.now();
       const failover = await sentinel.killPrimary();
@@ -49,6 +50,22 @@ describe.skipIf(!redisServerInstalled)('on a Sentinel-managed primary', () => {
 
       await press(h, USERS.ben, 'escalation.acknowledge', card);
       await h.slack.waitFor(() => threadLines(harness, card).some((t) => t.includes('acknowledged ESC-1')), 15_000, 'the acknowledgement line');
+      // A planned switch: the primary stays up as a replica (writes there would answer READONLY).
+      const switched = await sentinel.switchPrimary();
+      const switchedAt = Date.now();
+      // Shiftlead leaves the old primary when the Sentinels announce the switch, before Sentinel
+      // demotes it: no write of Shiftlead's lands there to be lost.
+      const ours = (names: string[]) => names.filter((n) => n.startsWith('shiftlead-') && n !== 'shiftlead-probe');
+      await eventually(async () => ours(await sentinel.clientNames(switched.from)).length === 0, 15_000, 'no Shiftlead connection left on the old primary');
+      const movedAfterMs = Date.now() - switchedAt + switched.ms;
+      const needed = ['shiftlead-store', 'shiftlead-queue', 'shiftlead-worker', 'shiftlead-schedules'];
+      await eventually(async () => {
+        const there = ours(await sentinel.clientNames(switched.to));
+        return needed.every((n) => there.includes(n));
+      }, 15_000, 'Shiftlead connected to the new primary');
+      expect(ours(await sentinel.clientNames(switched.from))).toEqual([]);
+      await eventually(async () => (await fetch(`${h?.base}/readyz`)).status === 200, 30_000, 'ready after the switch');
+
       const opened = h.slack.of('views.open').length;
       await press(h, USERS.ben, 'escalation.resolve', card);
       const view = await nextView(h, opened);
@@ -60,7 +77,7 @@ describe.skipIf(!redisServerInstalled)('on a Sentinel-managed primary', () => {
       expect(threadLines(h, card).filter((t) => t.includes('(reminder 1)'))).toHaveLength(1);
       expect(threadLines(h, card).filter((t) => t.includes('acknowledged ESC-1'))).toHaveLength(1);
       expect(threadLines(h, card).filter((t) => t.includes('resolved ESC-1'))).toHaveLength(1);
-      if (process.env['SHIFTLEAD_TEST_TIMINGS']) process.stdout.write(`sentinel failover: promoted in ${failover.ms} ms, /readyz 200 again ${readyAfterMs} ms after the kill, reminder ${reminderAfterMs} ms after (≤ ${lateMs} ms past its deadline), resolved ${Date.now() - killedAt} ms after\n`);
+      if (process.env['SHIFTLEAD_TEST_TIMINGS']) process.stdout.write(`sentinel failover: promoted in ${failover.ms} ms, /readyz 200 again ${readyAfterMs} ms after the kill, reminder ${reminderAfterMs} ms after (≤ ${lateMs} ms past its deadline), resolved ${Date.now() - killedAt} ms after; planned switch ${switched.ms} ms, Shiftlead off the old primary ≤ ${movedAfterMs} ms after the command\n`);
     } finally {
       await h?.close();
     }

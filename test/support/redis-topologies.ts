@@ -13,8 +13,8 @@ import type { HostPort, RedisTarget } from '../../src/config/redis-target.js';
 import { freePort } from '../../src/store/local-redis.js';
 import { redisAnswers } from '../../src/store/redis.js';
 
-/** Whether redis-server is installed (the README and .ci/run make sure it is). */
-export const redisServerInstalled = spawnSync('redis-server', ['--version']).status === 0;
+/** Whether redis-server and redis-cli are installed (the README and .ci/run make sure they are). */
+export const redisServerInstalled = spawnSync('redis-server', ['--version']).status === 0 && spawnSync('redis-cli', ['--version']).status === 0;
 
 const HOST = '127.0.0.1';
 
@@ -157,26 +157,37 @@ export interface PrivateSentinel {
   target: Extract<RedisTarget, { kind: 'sentinel' }>;
   /** The port of the current primary, as the Sentinels say. */
   primaryPort(): Promise<number>;
-  /** Waits until the replica has every write the primary has (so a crash loses nothing). */
-  replicaCaughtUp(): Promise<void>;
-  /** SIGKILLs the current primary and waits until the Sentinels have promoted the replica; returns how long that took (ms). */
-  killPrimary(): Promise<{ from: number; to: number; ms: number }>;
+  /** Waits until every live replica has every write the primary has (so a crash loses nothing). */
+  replicasCaughtUp(): Promise<void>;
+  /** SIGKILLs the current primary and waits until the Sentinels have promoted a replica. */
+  killPrimary(): Promise<Failover>;
+  /** A planned switch (SENTINEL FAILOVER): the primary, alive, is to become a replica of another (Sentinel demotes it a few seconds after the switch). */
+  switchPrimary(): Promise<Failover>;
+  /** The names of the client connections a server has (CLIENT LIST). */
+  clientNames(port: number): Promise<string[]>;
   stop(): Promise<void>;
+}
+
+export interface Failover {
+  from: number;
+  to: number;
+  /** From the kill or the command until every Sentinel names the new primary and it says role:master. */
+  ms: number;
 }
 
 const NAME = 'shiftlead-primary';
 
-/** A primary, one replica and three Sentinels (quorum 2) watching them. */
+/** A primary, two replicas and three Sentinels (quorum 2) watching them. */
 export async function startPrivateSentinel(): Promise<PrivateSentinel> {
   const dir = await mkdtemp(join(tmpdir(), 'shiftlead-sentinel-'));
   const processes = new Processes();
   try {
     const primary = await freePort();
-    const replica = await freePort();
+    const replicas = [await freePort(), await freePort()];
     processes.start(primary, ['--port', String(primary), '--dir', dir, '--dbfilename', `dump-${primary}.rdb`, ...SERVER_ARGS]);
-    processes.start(replica, ['--port', String(replica), '--replicaof', HOST, String(primary), '--dir', dir, '--dbfilename', `dump-${replica}.rdb`, ...SERVER_ARGS]);
+    for (const replica of replicas) processes.start(replica, ['--port', String(replica), '--replicaof', HOST, String(primary), '--dir', dir, '--dbfilename', `dump-${replica}.rdb`, ...SERVER_ARGS]);
     await until(() => redisAnswers(`redis://${HOST}:${primary}`, 300), 'the primary answers');
-    await until(async () => /master_link_status:up/.test(await info(replica, 'replication')), 'the replica is in sync');
+    for (const replica of replicas) await until(async () => /master_link_status:up/.test(await info(replica, 'replication')), 'the replicas are in sync');
     const sentinels: number[] = [];
     for (let i = 0; i < 3; i += 1) {
       const port = await freePort();
@@ -190,47 +201,61 @@ export async function startPrivateSentinel(): Promise<PrivateSentinel> {
           `dir ${dir}`,
           `sentinel monitor ${NAME} ${HOST} ${primary} 2`,
           `sentinel down-after-milliseconds ${NAME} 1000`,
-          `sentinel failover-timeout ${NAME} 10000`,
-          `sentinel parallel-syncs ${NAME} 1`,
+          `sentinel failover-timeout ${NAME} 4000`,
+          `sentinel parallel-syncs ${NAME} 2`,
           '',
         ].join('\n'),
       );
       processes.start(port, [file, '--sentinel', '--loglevel', 'warning']);
     }
-    // Each Sentinel must know the replica (and the others) before it can promote it.
+    // Each Sentinel must know the replicas (and the others) before it can promote one.
     for (const port of sentinels) {
       await until(async () => {
-        const replicas = (await sentinelCall(port, 'REPLICAS', NAME)) as unknown[];
+        const known = (await sentinelCall(port, 'REPLICAS', NAME)) as unknown[];
         const peers = (await sentinelCall(port, 'SENTINELS', NAME)) as unknown[];
-        return replicas.length === 1 && peers.length === 2;
-      }, `sentinel ${port} knows the replica and its peers`);
+        return known.length === replicas.length && peers.length === 2;
+      }, `sentinel ${port} knows the replicas and its peers`);
     }
-    const ports = [primary, replica];
+    const servers = [primary, ...replicas];
     const primaryPort = async () => Number(((await sentinelCall(sentinels[0] as number, 'GET-MASTER-ADDR-BY-NAME', NAME)) as string[])[1]);
+    /** Waits until every Sentinel names a primary other than `from` and that server says role:master. */
+    const promoted = async (from: number, started: number): Promise<Failover> => {
+      let to = from;
+      await until(async () => {
+        const answers = await Promise.all(sentinels.map(async (s) => Number(((await sentinelCall(s, 'GET-MASTER-ADDR-BY-NAME', NAME)) as string[])[1])));
+        to = answers[0] as number;
+        return to !== from && answers.every((a) => a === to) && /role:master/.test(await info(to, 'replication'));
+      }, 'the Sentinels promoted a replica', 30_000);
+      return { from, to, ms: Date.now() - started };
+    };
+    const replicasCaughtUp = async () => {
+      const from = await primaryPort();
+      for (const to of servers.filter((p) => p !== from && processes.byPort.has(p))) {
+        await until(async () => {
+          const offset = /master_repl_offset:(\d+)/.exec(await info(from, 'replication'))?.[1];
+          const mine = await info(to, 'replication');
+          return offset !== undefined && mine.includes(`master_port:${from}`) && /master_link_status:up/.test(mine) && /slave_repl_offset:(\d+)/.exec(mine)?.[1] === offset;
+        }, `replica ${to} caught up with ${from}`);
+      }
+    };
     return {
       target: { kind: 'sentinel', sentinels: sentinels.map((port) => ({ host: HOST, port })), name: NAME, tls: false },
       primaryPort,
-      async replicaCaughtUp() {
-        const from = await primaryPort();
-        const to = ports.find((p) => p !== from) as number;
-        await until(async () => {
-          const offset = /master_repl_offset:(\d+)/.exec(await info(from, 'replication'))?.[1];
-          const theirs = /slave_repl_offset:(\d+)/.exec(await info(to, 'replication'))?.[1];
-          return offset !== undefined && offset === theirs;
-        }, 'the replica caught up');
-      },
+      replicasCaughtUp,
       async killPrimary() {
         const from = await primaryPort();
         const started = Date.now();
         await processes.kill(from, 'SIGKILL');
-        let to = from;
-        await until(async () => {
-          const answers = await Promise.all(sentinels.map(async (s) => Number(((await sentinelCall(s, 'GET-MASTER-ADDR-BY-NAME', NAME)) as string[])[1])));
-          to = answers[0] as number;
-          return to !== from && answers.every((a) => a === to) && /role:master/.test(await info(to, 'replication'));
-        }, 'the Sentinels promoted the replica', 30_000);
-        return { from, to, ms: Date.now() - started };
+        return promoted(from, started);
       },
+      async switchPrimary() {
+        await replicasCaughtUp();
+        const from = await primaryPort();
+        const started = Date.now();
+        await sentinelCall(sentinels[0] as number, 'FAILOVER', NAME);
+        return promoted(from, started);
+      },
+      clientNames: async (port) => [...(await withNode(port, (n) => n.client('LIST') as Promise<string>)).matchAll(/ name=(\S*)/g)].map((m) => m[1] as string),
       stop: async () => {
         await processes.stopAll();
         await rm(dir, { recursive: true, force: true });

@@ -11,6 +11,13 @@ export interface Participant {
   name: string;
 }
 
+/** The person a command names first, and the rest of its text (as written). */
+export type Named = { person: Person; rest: string } | { person?: undefined; unknown: string };
+
+const SLACK_MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/;
+/** A name is at most this many words (first name, middle names, surname). */
+const MAX_NAME_WORDS = 4;
+
 export class Roster {
   private readonly byIdMap: Map<string, Person>;
 
@@ -32,6 +39,43 @@ export class Roster {
     });
     if (found || !email) return found;
     return this.people.find((p) => p.email?.toLowerCase() === email.toLowerCase());
+  }
+
+  /**
+   * A person as someone names them in a command: roster id, full name, email, Slack or Teams id, or
+   * a Slack mention (`<@U0123ABCD|ben>`), with or without `@`, in any case; else a first name that
+   * only one person has.
+   */
+  named(word: string): Person | undefined {
+    const slack = SLACK_MENTION.exec(word)?.[1];
+    if (slack) return this.find('slack', slack);
+    const needle = word.trim().replace(/^@/, '').toLowerCase();
+    if (!needle) return undefined;
+    const exact = this.people.find((p) => p.id === needle || p.name.toLowerCase() === needle || p.email?.toLowerCase() === needle || p.slack?.toLowerCase() === needle || p.teams?.toLowerCase() === needle);
+    if (exact) return exact;
+    const byFirst = this.people.filter((p) => p.name.toLowerCase().split(/\s+/)[0] === needle);
+    return byFirst.length === 1 ? byFirst[0] : undefined;
+  }
+
+  /**
+   * The person a command's text starts with — a mention, or the longest run of leading words that
+   * names someone ("Carolina Díaz thanks" before "Carolina"; Teams passes mentions on as
+   * `@Display Name`) — and the rest of the text; or the first word when it names nobody.
+   */
+  leading(text: string): Named {
+    const trimmed = text.trim();
+    const mention = SLACK_MENTION.exec(trimmed);
+    if (mention) {
+      const person = this.named(mention[0]);
+      return person ? { person, rest: trimmed.slice(mention[0].length).trim() } : { unknown: mention[0] };
+    }
+    const words = trimmed.split(/\s+/);
+    for (let n = Math.min(MAX_NAME_WORDS, words.length); n >= 1; n -= 1) {
+      const candidate = words.slice(0, n).join(' ');
+      const person = n > 1 ? this.people.find((p) => p.name.toLowerCase() === candidate.replace(/^@/, '').toLowerCase()) : this.named(candidate);
+      if (person) return { person, rest: trimmed.replace(new RegExp(`^(?:\\S+\\s*){${n}}`), '').trim() };
+    }
+    return { unknown: words[0] ?? '' };
   }
 
   /** The participant for a platform user (named from the roster when possible). */

@@ -52,17 +52,6 @@ export class CoachingContext {
     return { actor, at: this.now().toISOString(), type, subject, ...(detail ? { detail } : {}) };
   }
 
-  /** A roster person by id, first name, full name, email or platform id (`@caro`, `<@U0CARODIA|caro>`). */
-  findPerson(word: string): Person | undefined {
-    const slack = /^<@([UW][A-Z0-9]+)(\|[^>]*)?>$/.exec(word)?.[1];
-    const needle = (slack ?? word.replace(/^@/, '')).toLowerCase();
-    const people = this.roster.people;
-    const exact = people.find((p) => p.id === needle || p.name.toLowerCase() === needle || p.email?.toLowerCase() === needle || p.slack?.toLowerCase() === needle || p.teams?.toLowerCase() === needle);
-    if (exact) return exact;
-    const byFirst = people.filter((p) => p.name.toLowerCase().split(' ')[0] === needle);
-    return byFirst.length === 1 ? byFirst[0] : undefined;
-  }
-
   /** The person's leads and managers: of the departments they are on duty in or work shifts for (every manager when none). */
   reviewers(person: Person): Person[] {
     const departments = new Set<string>();

@@ -41,12 +41,9 @@ export class NudgeService {
     const first = words[0] ?? '';
     if (first.toLowerCase() === 'list' && words.length === 1) return { reply: await this.list(sender) };
     if (!first) return { reply: say(`Send a nudge with **/nudge ${escapeText(NUDGE_USAGE)}**, e.g. /nudge caro Great handling of the Acme outage today.`) };
-    // A full name (`@Carolina Díaz`, as a mention arrives) before a first name or id.
-    const named = [3, 2].map((n) => words.slice(0, n).join(' ')).find((name) => words.length > 1 && this.ctx.findPerson(name)?.name.toLowerCase() === name.replace(/^@/, '').toLowerCase());
-    const who = named ?? first;
-    const person = this.ctx.findPerson(who);
-    if (!person) return { reply: say(`No one called "${escapeText(first)}" in the roster. People: ${this.ctx.roster.people.map((p) => p.id).join(', ')}. Nothing was sent.`) };
-    const body = trimmed.replace(new RegExp(`^(?:\\S+\\s*){${who.split(' ').length}}`), '').trim();
+    const named = this.ctx.roster.leading(trimmed);
+    if (!named.person) return { reply: say(`No one called "${escapeText(named.unknown)}" in the roster. People: ${this.ctx.roster.people.map((p) => p.id).join(', ')}. Nothing was sent.`) };
+    const [person, body] = [named.person, named.rest];
     const outcome = await this.send(actor, sender, person, body);
     return { reply: say(outcome.ok ? outcome.answer : outcome.message) };
   }

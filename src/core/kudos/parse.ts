@@ -16,15 +16,6 @@ export type KudosArgs =
   /** The first word(s) name nobody in the roster. */
   | { ok: false; problem: 'unknown'; word: string };
 
-const SLACK_MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/;
-/** A name is at most this many words (first name, middle names, surname). */
-const MAX_NAME_WORDS = 4;
-
-function matches(person: Person, candidate: string): boolean {
-  const c = candidate.toLowerCase();
-  return person.id === c || person.name.toLowerCase() === c || person.email?.toLowerCase() === c || person.slack?.toLowerCase() === c;
-}
-
 /**
  * Slack's escaped command text as people wrote it: other mentions as `@Name`, channels as
  * `#name`, links as their label and address, and `&amp;`, `&lt;`, `&gt;` as the characters.
@@ -41,23 +32,7 @@ export function slackPlain(text: string, roster: Roster): string {
 }
 
 export function parseKudos(text: string, roster: Roster): KudosArgs {
-  const trimmed = text.trim();
-  if (!trimmed) return { ok: false, problem: 'empty' };
-  const slack = SLACK_MENTION.exec(trimmed);
-  if (slack) {
-    const person = roster.find('slack', slack[1] as string);
-    const rest = slackPlain(trimmed.slice(slack[0].length), roster).trim();
-    return person ? { ok: true, person, text: rest } : { ok: false, problem: 'unknown', word: slack[0] };
-  }
-  const words = trimmed.split(/\s+/);
-  // The longest run of leading words that names someone: "Carolina Díaz thanks" before "Carolina".
-  for (let n = Math.min(MAX_NAME_WORDS, words.length); n >= 1; n -= 1) {
-    const candidate = words.slice(0, n).join(' ').replace(/^@/, '');
-    const person = roster.people.find((p) => matches(p, candidate));
-    if (person) return { ok: true, person, text: slackPlain(words.slice(n).join(' '), roster) };
-  }
-  const first = (words[0] ?? '').replace(/^@/, '').toLowerCase();
-  const byFirstName = roster.people.filter((p) => p.name.toLowerCase().split(/\s+/)[0] === first);
-  if (byFirstName.length === 1) return { ok: true, person: byFirstName[0] as Person, text: slackPlain(words.slice(1).join(' '), roster) };
-  return { ok: false, problem: 'unknown', word: words[0] ?? '' };
+  if (!text.trim()) return { ok: false, problem: 'empty' };
+  const named = roster.leading(text);
+  return named.person ? { ok: true, person: named.person, text: slackPlain(named.rest, roster) } : { ok: false, problem: 'unknown', word: named.unknown };
 }

@@ -143,7 +143,7 @@ export class ShiftService {
     const dateWord = args[args.length - 1];
     const shiftWord = args[args.length - 2];
     const who = args.slice(0, -2).join(' ').replace(/^@/, '');
-    const person = this.findPerson(who);
+    const person = this.ctx.roster.named(who);
     if (!person) return say(`No one called "${escapeText(who)}" in the roster. People: ${this.ctx.roster.people.map((p) => p.id).join(', ')}.`);
     const instance = await this.occurrence(shiftWord, dateWord);
     if (!('shift' in instance)) return instance;
@@ -165,12 +165,6 @@ export class ShiftService {
     await this.ctx.deps.replan();
     const instead = replaced.length > 0 ? ` instead of ${escapeText(replaced.map((id) => this.name(id)).join(', '))}` : '';
     return say(`${escapeText(person.name)} now works ${escapeText(instance.shift.name)} on ${when(instance)}${instead}. Reminders follow the change.`);
-  }
-
-  private findPerson(name: string): Person | undefined {
-    const needle = name.toLowerCase();
-    const people = this.ctx.roster.people;
-    return people.find((p) => p.id === needle || p.name.toLowerCase() === needle || p.email?.toLowerCase() === needle || p.slack?.toLowerCase() === needle) ?? people.find((p) => p.name.toLowerCase().split(' ')[0] === needle);
   }
 
   private name(id: string): string {

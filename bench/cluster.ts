@@ -19,18 +19,9 @@ import { Queue, Worker } from 'bullmq';
 import type { Delivery } from '../src/chat/delivery.js';
 import type { PacingRules } from '../src/chat/platform.js';
 import type { RedisTarget } from '../src/config/redis-target.js';
-import { OutboxGate } from '../src/jobs/outbox/gate.js';
-import { QueueOutbox } from '../src/jobs/outbox/outbox.js';
-import { createOutboxProcessor } from '../src/jobs/outbox/process.js';
-import { Queues } from '../src/jobs/queues.js';
-import { startWorker } from '../src/jobs/worker.js';
-import { silentLogger } from '../src/log.js';
-import { createMetrics } from '../src/metrics.js';
-import { RedisAuditLog } from '../src/store/audit.js';
-import { DeliveryLog } from '../src/store/deliveries.js';
 import { connectRedis, type RedisClient } from '../src/store/redis.js';
 import { startPrivateCluster } from '../test/support/redis-topologies.js';
-import { benchRedis, median, NoopPlatform, print, redisCpuMs, spread, waitUntil } from './support.js';
+import { benchRedis, median, NoopPlatform, print, redisCpuMs, spread, startOutbox, waitUntil } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -79,39 +70,13 @@ async function measure(probes: RedisClient[], work: () => Promise<void>): Promis
 
 /** Shiftlead's outbox on its own prefix. */
 async function outboxRound(target: RedisTarget | string, probes: RedisClient[]): Promise<Result> {
-  const prefix = `bench${randomUUID().slice(0, 8)}`;
-  const platform = new NoopPlatform(UNLIMITED);
-  const [queueRedis, workerRedis] = await Promise.all([connectRedis(target, 'queue'), connectRedis(target, 'worker')]);
-  const queues = new Queues(queueRedis, prefix);
-  const metrics = createMetrics();
-  const outbox = new QueueOutbox(queues, { gate: new OutboxGate(queueRedis, prefix), pacing: () => platform.pacing });
-  const worker = startWorker(
-    'outbox',
-    createOutboxProcessor({
-      platforms: () => platform,
-      enqueue: (more) => outbox.enqueue(more),
-      deliveries: new DeliveryLog(workerRedis, prefix),
-      gate: new OutboxGate(workerRedis, prefix),
-      queue: queues.get('outbox'),
-      audit: new RedisAuditLog(workerRedis, prefix),
-      metrics,
-      log: silentLogger,
-    }),
-    { connection: workerRedis, prefix, metrics, log: silentLogger, settings: { concurrency: CONCURRENCY } },
-  );
-  let done = 0;
-  worker.on('completed', () => (done += 1));
-  await worker.waitUntilReady();
-  const batch = deliveries(prefix);
+  const outbox = await startOutbox(target, new NoopPlatform(UNLIMITED), CONCURRENCY);
+  const batch = deliveries(outbox.prefix);
   const result = await measure(probes, async () => {
-    for (let i = 0; i < batch.length; i += 500) await outbox.enqueue(batch.slice(i, i + 500));
-    await waitUntil(() => done >= JOBS, 300_000);
+    await outbox.enqueue(batch);
+    await waitUntil(() => outbox.done() >= JOBS, 300_000);
   });
-  await queues.get('outbox').obliterate({ force: true }).catch(() => undefined);
-  await worker.close(true);
-  await queues.close();
-  queueRedis.disconnect();
-  workerRedis.disconnect();
+  await outbox.close();
   return result;
 }
 

@@ -22,19 +22,10 @@ import { Queue, Worker } from 'bullmq';
 import type { RedisClient } from '../src/store/redis.js';
 import type { Delivery } from '../src/chat/delivery.js';
 import type { PacingRules } from '../src/chat/platform.js';
-import { OutboxGate } from '../src/jobs/outbox/gate.js';
-import { createOutboxProcessor } from '../src/jobs/outbox/process.js';
-import { QueueOutbox } from '../src/jobs/outbox/outbox.js';
-import { Queues } from '../src/jobs/queues.js';
-import { startWorker } from '../src/jobs/worker.js';
-import { silentLogger } from '../src/log.js';
-import { createMetrics } from '../src/metrics.js';
 import { SLACK_PACING } from '../src/platforms/rate-limits.js';
-import { RedisAuditLog } from '../src/store/audit.js';
-import { DeliveryLog } from '../src/store/deliveries.js';
 import { tenantKeys } from '../src/store/keys.js';
 import { connectRedis } from '../src/store/redis.js';
-import { benchRedis, NoopPlatform, commandStats, median, print, redisCpuMs, spread, waitUntil } from './support.js';
+import { benchRedis, NoopPlatform, startOutbox, commandStats, median, print, redisCpuMs, spread, waitUntil } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -66,50 +57,6 @@ function deliveries(run: string, count: number, conversation: (i: number) => str
   }));
 }
 
-/** Shiftlead's outbox on its own prefix: the real producer, processor and worker. */
-async function startOutbox(url: string, platform: NoopPlatform) {
-  const prefix = `bench${randomUUID().slice(0, 8)}`;
-  const [queueRedis, workerRedis] = await Promise.all([connectRedis(url, 'queue'), connectRedis(url, 'worker')]);
-  const queues = new Queues(queueRedis, prefix);
-  const metrics = createMetrics();
-  // As app.ts: the producer reserves the slots of what it queues.
-  const outbox = new QueueOutbox(queues, { gate: new OutboxGate(queueRedis, prefix), pacing: () => platform.pacing });
-  const worker = startWorker(
-    'outbox',
-    createOutboxProcessor({
-      platforms: () => platform,
-      enqueue: (more) => outbox.enqueue(more),
-      deliveries: new DeliveryLog(workerRedis, prefix),
-      gate: new OutboxGate(workerRedis, prefix),
-      queue: queues.get('outbox'),
-      audit: new RedisAuditLog(workerRedis, prefix),
-      metrics,
-      log: silentLogger,
-    }),
-    { connection: workerRedis, prefix, metrics, log: silentLogger, settings: { concurrency: CONCURRENCY } },
-  );
-  let done = 0;
-  worker.on('completed', () => (done += 1));
-  await worker.waitUntilReady();
-  return {
-    prefix,
-    queueRedis,
-    /** How many times deliveries were told to wait for their slot. */
-    waits: async () => (await metrics.outboxPaced.get()).values.reduce((a, v) => a + v.value, 0),
-    done: () => done,
-    enqueue: async (batch: Delivery[]) => {
-      for (let i = 0; i < batch.length; i += 500) await outbox.enqueue(batch.slice(i, i + 500));
-    },
-    close: async () => {
-      await queues.get('outbox').obliterate({ force: true }).catch(() => undefined);
-      await worker.close(true);
-      await queues.close();
-      queueRedis.disconnect();
-      workerRedis.disconnect();
-    },
-  };
-}
-
 /** Per delivery: messages/s, Redis commands (scripts' included), scripts, Redis and Node CPU (µs). */
 interface Round {
   rate: number;
@@ -126,7 +73,7 @@ const nodeCpu = () => {
 };
 
 async function outboxRound(url: string, probe: RedisClient): Promise<Round> {
-  const outbox = await startOutbox(url, new NoopPlatform(UNLIMITED));
+  const outbox = await startOutbox(url, new NoopPlatform(UNLIMITED), CONCURRENCY);
   // 200 channels, so that the measure is the outbox's own work, not one channel's pace.
   const batch = deliveries(outbox.prefix, JOBS, (i) => `C${String(i % 200).padStart(6, '0')}`);
   await probe.config('RESETSTAT');
@@ -197,7 +144,7 @@ async function throughput(url: string, probe: RedisClient): Promise<void> {
 
 /** Delivers `batch` and returns the delivered rate (first to last arrival) and Redis work per message. */
 async function drain(url: string, probe: RedisClient, platform: NoopPlatform, batch: (run: string) => Delivery[]) {
-  const outbox = await startOutbox(url, platform);
+  const outbox = await startOutbox(url, platform, CONCURRENCY);
   const all = batch(outbox.prefix);
   await probe.config('RESETSTAT');
   await outbox.enqueue(all);
@@ -235,7 +182,7 @@ async function priority(url: string, probe: RedisClient): Promise<void> {
   const briefings = 20;
   print(`\n## Priority: one escalation card during a bulk burst of ${burst} (${burst - briefings} DMs to as many people, ${briefings} briefings in the card's channel), Slack's limits (channel 1/s burst 3, workspace 1.5/s burst 20)`);
   const platform = new NoopPlatform(SLACK_PACING);
-  const outbox = await startOutbox(url, platform);
+  const outbox = await startOutbox(url, platform, CONCURRENCY);
   const run = outbox.prefix;
   const pulse = deliveries(`${run}-pulse`, burst - briefings, (i) => `U${String(i).padStart(8, '0')}`, 'bulk').map((d) => ({ ...d, target: { kind: 'dm' as const, user: (d.target as { conversation: string }).conversation } }));
   const brief = deliveries(`${run}-brief`, briefings, () => 'C0SUPPORT', 'bulk');

@@ -4,10 +4,21 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
-import type { RedisClient } from '../src/store/redis.js';
-import { startPrivateRedis } from '../test/support/private-redis.js';
-
+import { randomUUID } from 'node:crypto';
+import type { Delivery } from '../src/chat/delivery.js';
 import type { ChatPlatform, MessageRef, PacingRules } from '../src/chat/platform.js';
+import type { RedisTarget } from '../src/config/redis-target.js';
+import { OutboxGate } from '../src/jobs/outbox/gate.js';
+import { QueueOutbox } from '../src/jobs/outbox/outbox.js';
+import { createOutboxProcessor } from '../src/jobs/outbox/process.js';
+import { Queues } from '../src/jobs/queues.js';
+import { startWorker } from '../src/jobs/worker.js';
+import { silentLogger } from '../src/log.js';
+import { createMetrics } from '../src/metrics.js';
+import { RedisAuditLog } from '../src/store/audit.js';
+import { DeliveryLog } from '../src/store/deliveries.js';
+import { connectRedis, type RedisClient } from '../src/store/redis.js';
+import { startPrivateRedis } from '../test/support/private-redis.js';
 
 export { deleteKeys } from '../test/support/scan-delete.js';
 
@@ -188,4 +199,48 @@ export class NoopPlatform implements ChatPlatform {
   }
   async whisper(): Promise<void> {}
   async openForm(): Promise<void> {}
+}
+
+/** Shiftlead's outbox on its own prefix: the real producer, processor and worker. */
+export async function startOutbox(target: RedisTarget | string, platform: NoopPlatform, concurrency: number) {
+  const prefix = `bench${randomUUID().slice(0, 8)}`;
+  const [queueRedis, workerRedis] = await Promise.all([connectRedis(target, 'queue'), connectRedis(target, 'worker')]);
+  const queues = new Queues(queueRedis, prefix);
+  const metrics = createMetrics();
+  // As app.ts: the producer reserves the slots of what it queues.
+  const outbox = new QueueOutbox(queues, { gate: new OutboxGate(queueRedis, prefix), pacing: () => platform.pacing });
+  const worker = startWorker(
+    'outbox',
+    createOutboxProcessor({
+      platforms: () => platform,
+      enqueue: (more) => outbox.enqueue(more),
+      deliveries: new DeliveryLog(workerRedis, prefix),
+      gate: new OutboxGate(workerRedis, prefix),
+      queue: queues.get('outbox'),
+      audit: new RedisAuditLog(workerRedis, prefix),
+      metrics,
+      log: silentLogger,
+    }),
+    { connection: workerRedis, prefix, metrics, log: silentLogger, settings: { concurrency } },
+  );
+  let done = 0;
+  worker.on('completed', () => (done += 1));
+  await worker.waitUntilReady();
+  return {
+    prefix,
+    queueRedis,
+    /** How many times deliveries were told to wait for their slot. */
+    waits: async () => (await metrics.outboxPaced.get()).values.reduce((a, v) => a + v.value, 0),
+    done: () => done,
+    enqueue: async (batch: Delivery[]) => {
+      for (let i = 0; i < batch.length; i += 500) await outbox.enqueue(batch.slice(i, i + 500));
+    },
+    close: async () => {
+      await queues.get('outbox').obliterate({ force: true }).catch(() => undefined);
+      await worker.close(true);
+      await queues.close();
+      queueRedis.disconnect();
+      workerRedis.disconnect();
+    },
+  };
 }

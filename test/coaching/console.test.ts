@@ -1,28 +1,19 @@
 /** Coaching in the console: the flows typed at the REPL of a running app, with its clock set to a chosen Monday. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
 import { clockAt, type MovableClock } from '../support/clock.js';
-import { ConsoleLines } from '../support/console-lines.js';
-import { deletePrefix, newRedis } from '../support/redis.js';
+import { consoleAppPerTest } from '../support/console-lines.js';
 import { shiftConfig } from '../support/shift-config.js';
 import { evaluateSignals, ratedEscalation, type Who } from './fixtures.js';
 
 describe('coaching in the console', () => {
-  let app: Awaited<ReturnType<typeof startTestApp>> | undefined;
-  afterEach(async () => {
-    if (!app) return;
-    await app.close();
-    const redis = newRedis();
-    await deletePrefix(redis, app.prefix);
-    redis.disconnect();
-  });
-
+  const startApp = consoleAppPerTest();
+  let app: Awaited<ReturnType<typeof startApp>>['app'];
   let clock: MovableClock;
   async function start(at: string) {
-    const terminal = new ConsoleLines();
     clock = clockAt(new Date(at));
-    app = await startTestApp({ config: shiftConfig(), clock, console: { input: terminal.input, output: terminal.output, onExit: () => undefined } });
-    return terminal;
+    const started = await startApp({ config: shiftConfig(), clock });
+    app = started.app;
+    return started.terminal;
   }
   const who = (personId: string, name: string): Who => ({ platform: 'console', tenant: 'console-local', user: personId, personId, name });
 

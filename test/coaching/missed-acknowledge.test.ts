@@ -3,31 +3,22 @@
  * the miss, the hourly evaluation finds it, and the owner's leads get a suggestion (Caro is in no
  * quiet hours: Monday 15:00 UTC is 10:00 in Bogotá).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisCoachingStore } from '../../src/store/coaching.js';
 import { RedisEscalationReader } from '../../src/store/escalation-reader.js';
-import { eventually, startTestApp } from '../support/app.js';
+import { eventually } from '../support/app.js';
 import { clockAt } from '../support/clock.js';
-import { ConsoleLines } from '../support/console-lines.js';
-import { deletePrefix, newRedis } from '../support/redis.js';
+import { consoleAppPerTest } from '../support/console-lines.js';
 import { shiftConfig } from '../support/shift-config.js';
 import { evaluateSignals } from './fixtures.js';
 
 describe('a missed acknowledge deadline becomes a suggestion', () => {
-  let app: Awaited<ReturnType<typeof startTestApp>> | undefined;
-  afterEach(async () => {
-    if (!app) return;
-    await app.close();
-    const redis = newRedis();
-    await deletePrefix(redis, app.prefix);
-    redis.disconnect();
-  });
+  const start = consoleAppPerTest();
 
   it('the owner at the deadline is the person; the leads get the facts; nothing reaches the owner', async () => {
-    const t = new ConsoleLines();
     const clock = clockAt(new Date('2027-03-01T15:00:00Z'));
     const config = shiftConfig({ extra: (y) => y.replace('{ id: P1, label: Critical, acknowledgeWithin: 15m, resolveWithin: 4h }', '{ id: P1, label: Critical, acknowledgeWithin: 2s, resolveWithin: 1h }') });
-    app = await startTestApp({ config, clock, console: { input: t.input, output: t.output, onExit: () => undefined } });
+    const { app, terminal: t } = await start({ config, clock });
     const tenant = 'console-local';
     const { id } = await app.escalations.create({ platform: 'console', tenant, user: 'ana' }, { customer: 'Globex', severity: 'P1', department: 'support', summary: 'VIP cannot log in' }, {});
     const assigned = await app.escalations.act(tenant, id, { type: 'assign', owner: { platform: 'console', user: 'caro', personId: 'caro', name: 'Carolina Díaz' } }, { platform: 'console', user: 'ana', personId: 'ana', name: 'Ana Lima' });

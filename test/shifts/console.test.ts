@@ -1,26 +1,12 @@
 /** Shifts in the console: the same flows typed at the REPL of a running app. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
 import { clockAt } from '../support/clock.js';
-import { ConsoleLines } from '../support/console-lines.js';
-import { deletePrefix, newRedis } from '../support/redis.js';
+import { consoleAppPerTest } from '../support/console-lines.js';
 import { shiftConfig } from '../support/shift-config.js';
 
 describe('shifts in the console', () => {
-  let app: Awaited<ReturnType<typeof startTestApp>> | undefined;
-  afterEach(async () => {
-    if (!app) return;
-    await app.close();
-    const redis = newRedis();
-    await deletePrefix(redis, app.prefix);
-    redis.disconnect();
-  });
-
-  async function start(at: string) {
-    const terminal = new ConsoleLines();
-    app = await startTestApp({ config: shiftConfig(), clock: clockAt(new Date(at)), console: { input: terminal.input, output: terminal.output, onExit: () => undefined } });
-    return terminal;
-  }
+  const startApp = consoleAppPerTest();
+  const start = async (at: string) => (await startApp({ config: shiftConfig(), clock: clockAt(new Date(at)) })).terminal;
 
   it('shows shifts, writes a handoff field by field, and the incoming person acknowledges it once', async () => {
     const t = await start('2027-03-01T13:40:00Z');

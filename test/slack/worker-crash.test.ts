@@ -1,8 +1,9 @@
 /**
  * A worker process SIGKILLed while posts are in flight against a slow Slack (300 ms per post):
- * after a new worker starts, every card and every confirmation DM is in Slack, all within 30 s
- * (a generous bound; the measured figures are printed). Through the HTTP boundary: the web role
- * in this process takes the signed requests; the workers are real child processes.
+ * after a new worker starts, every card and every confirmation DM is in Slack (the goal is 30 s;
+ * the test allows 60 s on a loaded machine; the measured figures are printed). Through the HTTP
+ * boundary: the web role in this process takes the signed requests; the workers are real child
+ * processes.
  *
  * Whether "exactly once" holds depends on Slack's history budget: the posts that were in flight
  * when the worker died are looked up with conversations.history, one call per place. With the
@@ -12,9 +13,9 @@
  * in /metrics.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTeamConfig } from '../../src/config/team-config.js';
+import { freePort } from '../../src/store/local-redis.js';
 import { callProblems } from '../support/block-kit.js';
 import { EXAMPLE_YAML, withoutShifts } from '../support/configs.js';
 import { exited, runTs } from '../support/processes.js';
@@ -27,14 +28,6 @@ const WORKER = 'test/support/slack-worker-child.ts';
 const YAML = withoutShifts(EXAMPLE_YAML);
 const COUNT = 10;
 const METRICS_TOKEN = 'crash-test-metrics-token';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 describe('Slack: a worker killed mid-delivery', () => {
   let h: SlackHarness | undefined;
@@ -91,7 +84,9 @@ describe('Slack: a worker killed mid-delivery', () => {
     children.push(await runTs(WORKER, { ...env, PORT: String(port), METRICS_TOKEN }, 'ready'));
     const restarted = Date.now();
     const want = Array.from({ length: COUNT }, (_, i) => [`slack-T0TEST.esc.ESC-${i + 1}.card`, `slack-T0TEST.esc.ESC-${i + 1}.confirm`]).flat();
-    await harness.slack.waitFor(() => want.every((k) => copies(harness).has(k)), 30_000, 'every card and DM within 30 s of the new worker');
+    // The goal is 30 s from the new worker (measured alone: 13–14 s, printed below); the bound is
+    // twice that, so that a CI machine running other process-heavy files beside this one passes.
+    await harness.slack.waitFor(() => want.every((k) => copies(harness).has(k)), 60_000, 'every card and DM within 60 s of the new worker');
     const done = Date.now();
     // Anything still coming would be a duplicate: give it a moment to show.
     await new Promise((r) => setTimeout(r, 2_000));

@@ -1,5 +1,8 @@
 /** The console REPL of an in-process app, typed into and read from. */
 import { PassThrough } from 'node:stream';
+import { afterEach } from 'vitest';
+import { startTestApp } from './app.js';
+import { deletePrefix, newRedis } from './redis.js';
 
 /** The console REPL of the running app, typed into in-process. */
 export class ConsoleLines {
@@ -57,4 +60,28 @@ export class ConsoleLines {
   card(id: string): { message: string; button(label: string): number } {
     return this.latest(`🚨 ${id} `);
   }
+}
+
+type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+
+/**
+ * For a test file: starts an in-process app with a console REPL, one per test; after each test it
+ * is closed and its Redis keys deleted.
+ */
+export function consoleAppPerTest(): (options: Omit<Parameters<typeof startTestApp>[0] & object, 'console'>) => Promise<{ app: TestApp; terminal: ConsoleLines }> {
+  let running: TestApp | undefined;
+  afterEach(async () => {
+    const app = running;
+    running = undefined;
+    if (!app) return;
+    await app.close();
+    const redis = newRedis();
+    await deletePrefix(redis, app.prefix);
+    redis.disconnect();
+  });
+  return async (options) => {
+    const terminal = new ConsoleLines();
+    running = await startTestApp({ ...options, console: { input: terminal.input, output: terminal.output, onExit: () => undefined } });
+    return { app: running, terminal };
+  };
 }

@@ -1,29 +1,20 @@
 /** The weekly workload summary in the console: fired by the schedule, printed as the manager's DM. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
 import { clockAt } from '../support/clock.js';
-import { ConsoleLines } from '../support/console-lines.js';
-import { deletePrefix, newRedis, uniquePrefix } from '../support/redis.js';
+import { consoleAppPerTest } from '../support/console-lines.js';
+import { newRedis, uniquePrefix } from '../support/redis.js';
 import { armSummary, DUE, seedWeek, workloadConfig } from './fixture.js';
 
 describe('the weekly workload summary in the console', () => {
-  let app: Awaited<ReturnType<typeof startTestApp>> | undefined;
-  afterEach(async () => {
-    if (!app) return;
-    await app.close();
-    const redis = newRedis();
-    await deletePrefix(redis, app.prefix);
-    redis.disconnect();
-  });
+  const start = consoleAppPerTest();
 
   it('prints the DM to the manager with each person’s week', async () => {
     const prefix = uniquePrefix();
     const redis = newRedis();
     await seedWeek(redis, prefix);
     redis.disconnect();
-    const t = new ConsoleLines();
     const clock = clockAt(new Date(Date.parse(DUE) - 3600_000));
-    app = await startTestApp({ prefix, config: workloadConfig(false), clock, console: { input: t.input, output: t.output, onExit: () => undefined } });
+    const { app, terminal: t } = await start({ prefix, config: workloadConfig(false), clock });
     await armSummary(app, clock);
     const printed = await t.printed(/DM to Ana Lima[\s\S]*Workload · Frontline support[\s\S]*Carolina Díaz\n│ 5 shifts, 40 h[^\n]*2 kudos received/);
     expect(printed).toContain('│ Ben Okafor\n│ ⚠️ 7 late shifts in a row (more than 3) · ⚠️ 55 h on shift (more than 45 h)');

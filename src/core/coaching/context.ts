@@ -1,11 +1,10 @@
 /** What every part of the coaching feature needs: its ports, and small shared steps over them. */
-import type { Person, TeamConfig } from '../../config/team-config-schema.js';
-import type { Actor } from '../interactions.js';
+import type { Person } from '../../config/team-config-schema.js';
 import type { Escalation } from '../escalations/model.js';
 import type { AuditEntry, Clock, Outbox, Timers } from '../ports.js';
 import type { Reach } from '../reach.js';
-import type { Roster } from '../roster.js';
 import type { Settings } from '../settings.js';
+import { FeatureContext } from '../feature-context.js';
 import type { Overrides } from '../shifts/rota.js';
 import type { CoachingStore, DeliveryStatus } from './ports.js';
 
@@ -24,29 +23,7 @@ export interface CoachingDeps {
   recentEscalations(since: Date): Promise<Escalation[]>;
 }
 
-export class CoachingContext {
-  constructor(readonly deps: CoachingDeps) {}
-
-  get config(): TeamConfig {
-    return this.deps.settings.config;
-  }
-
-  get roster(): Roster {
-    return this.deps.settings.roster;
-  }
-
-  now(): Date {
-    return this.deps.clock.now();
-  }
-
-  person(actor: Pick<Actor, 'platform' | 'user' | 'email'>): Person | undefined {
-    return this.roster.find(actor.platform, actor.user, actor.email);
-  }
-
-  isLead(person: Person | undefined): boolean {
-    return person?.role === 'lead' || person?.role === 'manager';
-  }
-
+export class CoachingContext extends FeatureContext<CoachingDeps> {
   /** An audit entry; coaching entries name who and whom, never a nudge's text. */
   audit(actor: string, type: string, subject: string, detail?: string): AuditEntry {
     return { actor, at: this.now().toISOString(), type, subject, ...(detail ? { detail } : {}) };

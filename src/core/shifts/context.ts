@@ -1,12 +1,12 @@
 /** What every part of the shifts feature needs: its ports, and small shared steps over them. */
 import type { Delivery } from '../../chat/delivery.js';
 import type { Message, PlatformKind } from '../../chat/message.js';
-import type { Person, TeamConfig } from '../../config/team-config-schema.js';
-import type { Actor } from '../interactions.js';
+import type { Person } from '../../config/team-config-schema.js';
 import type { AuditEntry, Clock, Outbox, Timers } from '../ports.js';
 import type { Reach } from '../reach.js';
-import type { Participant, Roster } from '../roster.js';
+import type { Participant } from '../roster.js';
 import type { Settings } from '../settings.js';
+import { FeatureContext } from '../feature-context.js';
 import type { EscalationSnapshot, ShiftStore } from './model.js';
 import { instancesAt, overrideKey, shiftInstance, type Overrides, type ShiftInstance } from './rota.js';
 
@@ -26,7 +26,7 @@ export interface ShiftDeps {
 /** How long the department's open escalations are reused by reminders firing together. */
 const OPEN_ESCALATIONS_TTL_MS = 10_000;
 
-export class ShiftContext {
+export class ShiftContext extends FeatureContext<ShiftDeps> {
   /** Shifts by id, rebuilt after each reload. */
   private readonly shiftsById;
   private readonly openCache = new Map<string, { at: number; value: Promise<EscalationSnapshot[]> }>();
@@ -34,7 +34,8 @@ export class ShiftContext {
   /** Each department's managers (or every manager when it names none), rebuilt after each reload. */
   private readonly managersByDepartment;
 
-  constructor(readonly deps: ShiftDeps) {
+  constructor(deps: ShiftDeps) {
+    super(deps);
     this.shiftsById = deps.settings.derive((s) => new Map(s.config.shifts.map((shift) => [shift.id, shift])));
     this.managersByDepartment = deps.settings.derive((s) => {
       const everyManager = s.roster.people.filter((p) => p.role === 'manager');
@@ -45,31 +46,6 @@ export class ShiftContext {
         }),
       );
     });
-  }
-
-  get config(): TeamConfig {
-    return this.deps.settings.config;
-  }
-
-  get roster(): Roster {
-    return this.deps.settings.roster;
-  }
-
-  now(): Date {
-    return this.deps.clock.now();
-  }
-
-  /** The roster person behind an actor. */
-  person(actor: Pick<Actor, 'platform' | 'user' | 'email'>): Person | undefined {
-    return this.roster.find(actor.platform, actor.user, actor.email);
-  }
-
-  participant(actor: Pick<Actor, 'platform' | 'user' | 'email'>): Participant {
-    return this.roster.participant(actor.platform, actor.user, undefined, actor.email);
-  }
-
-  isLead(person: Person | undefined): boolean {
-    return person?.role === 'lead' || person?.role === 'manager';
   }
 
   overrides(): Promise<Overrides> {

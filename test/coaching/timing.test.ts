@@ -27,7 +27,10 @@ describe('the next working moment', () => {
 
   it('waits for quiet hours to end when the shift starts inside them', () => {
     // Early starts at 06:00 UTC, 07:00 in Lagos: quiet until 08:00 there (07:00 UTC), still on shift.
-    expect(nextWorkingMoment(config, person('ben'), at('2027-03-01T04:00:00Z'))).toMatchObject({ at: at('2027-03-01T07:00:00Z'), reason: 'quiet' });
+    const m = nextWorkingMoment(config, person('ben'), at('2027-03-01T04:00:00Z'));
+    expect(m).toMatchObject({ at: at('2027-03-01T07:00:00Z'), reason: 'quiet' });
+    // The sender hears the real reason: Ben is off shift until then, and it starts in his quiet hours.
+    expect(whenItArrives(m, person('ben'), at('2027-03-01T04:00:00Z'))).toBe('Ben Okafor is off shift; this arrives at 08:00 Ben Okafor’s time (Africa/Lagos), in their Early shift once their quiet hours end, in 3h');
   });
 
   it('for someone no shift lists: now, unless quiet hours — then when they end, across a DST change', () => {

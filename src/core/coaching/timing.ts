@@ -54,7 +54,10 @@ export function whenItArrives(moment: WorkingMoment, person: Person, now: Date):
   const wait = formatDuration(moment.at.getTime() - now.getTime());
   const sameDay = localDate(moment.at, person.timezone) === localDate(now, person.timezone);
   const local = sameDay ? localClock(moment.at, person.timezone) : localMoment(moment.at, person.timezone);
-  const why = moment.reason === 'quiet' ? `it is quiet hours for ${person.name}` : `${person.name} is off shift`;
-  const shift = moment.shift && moment.reason === 'off-shift' ? `, when their ${moment.shift.shift.name} shift starts` : '';
+  // Waiting for a later shift: that is the reason, even when its start falls in quiet hours.
+  const later = moment.shift !== undefined && moment.shift.start.getTime() > now.getTime();
+  const why = moment.reason === 'quiet' && !later ? `it is quiet hours for ${person.name}` : `${person.name} is off shift`;
+  const name = moment.shift?.shift.name;
+  const shift = !moment.shift ? '' : moment.reason === 'off-shift' ? `, when their ${name} shift starts` : `, in their ${name} shift once their quiet hours end`;
   return `${why}; this arrives at ${local} ${person.name}’s time (${person.timezone})${shift}, in ${wait}`;
 }

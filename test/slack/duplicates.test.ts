@@ -3,10 +3,9 @@
  * slash command (retried with X-Slack-Retry-Num, same trigger_id), the same click (message +
  * action + action_ts). Through the HTTP boundary, real Redis.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisAuditLog } from '../../src/store/audit.js';
-import { callProblems } from '../support/block-kit.js';
-import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
+import { slackHarnessPerTest, type SlackHarness } from '../support/slack-app.js';
 import { choice, FORM, nextView, raise, TENANT, text, USERS } from '../support/slack-flows.js';
 import { buttonPress, interaction, postSigned, sign, slashCommand, viewSubmission } from '../support/slack-requests.js';
 
@@ -14,13 +13,7 @@ const settle = () => new Promise((r) => setTimeout(r, 600));
 
 describe('Slack: duplicate requests', () => {
   let h: SlackHarness;
-  beforeEach(async () => {
-    h = await startSlackHarness();
-  });
-  afterEach(async () => {
-    expect(callProblems(h.slack.calls)).toEqual([]);
-    await h.close();
-  });
+  slackHarnessPerTest((harness) => (h = harness));
 
   const escalations = () => h.app.escalations['deps'].store.listOpen(TENANT);
   const cards = () => h.slack.of('chat.postMessage').filter((c) => c.args['channel'] === 'C0SUPPORT' && !c.args['thread_ts']);

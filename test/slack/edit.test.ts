@@ -4,12 +4,11 @@
  * a reaction-made escalation completed through its requester's DM, and resolve notes too long for
  * the form answered on the form.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CARD_KEY } from '../../src/core/escalations/card.js';
 import { RedisAuditLog } from '../../src/store/audit.js';
 import { deliveredRef } from '../support/app.js';
-import { callProblems } from '../support/block-kit.js';
-import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
+import { slackHarnessPerTest, type SlackHarness } from '../support/slack-app.js';
 import { eventCallback, postSigned } from '../support/slack-requests.js';
 import { choice, command, dms, nextView, press, raise, stored, submit, TENANT, text, threadLines, USERS, whispers } from '../support/slack-flows.js';
 
@@ -18,13 +17,7 @@ const block = (view: Record<string, unknown>, id: string) => (view['blocks'] as 
 
 describe('Slack: editing an escalation', () => {
   let h: SlackHarness;
-  beforeEach(async () => {
-    h = await startSlackHarness();
-  });
-  afterEach(async () => {
-    expect(callProblems(h.slack.calls)).toEqual([]);
-    await h.close();
-  });
+  slackHarnessPerTest((harness) => (h = harness));
 
   it('opens a form prefilled with the record; a department and severity change re-plans the deadlines and moves the card, with a link in the old thread', async () => {
     const old = await raise(h, { severity: 'P3', department: 'support', customer: 'Globex' });

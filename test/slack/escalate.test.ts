@@ -1,9 +1,8 @@
 /** /escalate end to end through the HTTP boundary: signed requests in, Web API calls out. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisAuditLog } from '../../src/store/audit.js';
-import { callProblems } from '../support/block-kit.js';
 import type { SlackCall } from '../support/fake-slack.js';
-import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
+import { slackHarnessPerTest, type SlackHarness } from '../support/slack-app.js';
 import { buttonPress, ESCALATION_VALUES, interaction, postSigned, slashCommand, viewSubmission } from '../support/slack-requests.js';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -12,13 +11,7 @@ const BEN = 'U0BENOKAF';
 
 describe('Slack: /escalate end to end', () => {
   let h: SlackHarness;
-  beforeEach(async () => {
-    h = await startSlackHarness();
-  });
-  afterEach(async () => {
-    expect(callProblems(h.slack.calls)).toEqual([]);
-    await h.close();
-  });
+  slackHarnessPerTest((harness) => (h = harness));
 
   async function openForm(text = 'Checkout fails for Acme'): Promise<Record<string, unknown>> {
     const res = await postSigned(h.base, slashCommand({ command: '/escalate', text, user_id: ANA }), FORM);

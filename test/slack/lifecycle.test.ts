@@ -1,7 +1,7 @@
 /** The rest of an escalation's life on Slack: assign, resolve, reopen, SLA reminders, the list. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { callProblems, messageProblems } from '../support/block-kit.js';
-import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
+import { describe, expect, it } from 'vitest';
+import { messageProblems } from '../support/block-kit.js';
+import { slackHarnessPerTest, type SlackHarness } from '../support/slack-app.js';
 import { buttonPress, interaction, postSigned, slashCommand, viewSubmission } from '../support/slack-requests.js';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -12,13 +12,7 @@ const T = 'slack-T0TEST';
 
 describe('Slack: an escalation from start to finish', () => {
   let h: SlackHarness;
-  beforeEach(async () => {
-    h = await startSlackHarness();
-  });
-  afterEach(async () => {
-    expect(callProblems(h.slack.calls)).toEqual([]);
-    await h.close();
-  });
+  slackHarnessPerTest((harness) => (h = harness));
 
   async function escalate(severity = 'P1', department = 'support'): Promise<{ channel: string; ts: string }> {
     await postSigned(h.base, slashCommand({ command: '/escalate', text: 'VIP cannot log in', user_id: ANA }), FORM);

@@ -1,7 +1,6 @@
 /** "Escalate message" (a message shortcut) and the Home tab. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { callProblems } from '../support/block-kit.js';
-import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
+import { describe, expect, it } from 'vitest';
+import { slackHarnessPerTest, type SlackHarness } from '../support/slack-app.js';
 import { buttonPress, eventCallback, interaction, postSigned, viewSubmission } from '../support/slack-requests.js';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -26,13 +25,7 @@ function messageShortcut(text: string, ts = '1700000123.000200'): Record<string,
 
 describe('Slack: escalating a message, and the Home tab', () => {
   let h: SlackHarness;
-  beforeEach(async () => {
-    h = await startSlackHarness();
-  });
-  afterEach(async () => {
-    expect(callProblems(h.slack.calls)).toEqual([]);
-    await h.close();
-  });
+  slackHarnessPerTest((harness) => (h = harness));
 
   it('opens the form prefilled from the message and links the record back to it', async () => {
     const res = await postSigned(h.base, interaction(messageShortcut('Refund stuck for order 991\nCustomer is on the phone, third time this week.')), FORM);

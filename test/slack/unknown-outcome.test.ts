@@ -4,25 +4,18 @@
  * channel's recent messages (one Tier 1 history call, shared) and adopts it instead of posting a
  * twin. When the lookup cannot tell, it posts and counts the possible duplicate in /metrics.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Delivery } from '../../src/chat/delivery.js';
 import { QueueOutbox } from '../../src/jobs/outbox/outbox.js';
 import { counter, eventually, waitForJob } from '../support/app.js';
-import { callProblems } from '../support/block-kit.js';
-import { startSlackHarness, type SlackHarness } from '../support/slack-app.js';
+import { slackHarnessPerTest, type SlackHarness } from '../support/slack-app.js';
 import { press, raise, TENANT, USERS } from '../support/slack-flows.js';
 
 const isCard = (args: Record<string, unknown>) => args['channel'] === 'C0SUPPORT' && !args['thread_ts'];
 
 describe('Slack: deliveries with an unknown outcome', () => {
   let h: SlackHarness;
-  beforeEach(async () => {
-    h = await startSlackHarness();
-  });
-  afterEach(async () => {
-    expect(callProblems(h.slack.calls)).toEqual([]);
-    await h.close();
-  });
+  slackHarnessPerTest((harness) => (h = harness));
 
   const cardsShown = () => (h.slack.history.get('C0SUPPORT') ?? []).filter((m) => !m.thread_ts);
   const dmsShown = () => h.slack.history.get(`D${USERS.ana.slice(1)}`) ?? [];

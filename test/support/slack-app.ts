@@ -1,9 +1,10 @@
 /** The real app with Slack configured, its Web API played by a FakeSlack. */
+import { afterEach, beforeEach, expect } from 'vitest';
 import { parseEnv } from '../../src/config/env.js';
 import type { TeamConfig } from '../../src/config/team-config-schema.js';
 import type { AppOptions } from '../../src/app.js';
 import { startTestApp } from './app.js';
-import { messageProblems, viewProblems } from './block-kit.js';
+import { callProblems, messageProblems, viewProblems } from './block-kit.js';
 import { fastSlaConfig } from './configs.js';
 import { FakeSlack } from './fake-slack.js';
 import { deletePrefix, newRedis } from './redis.js';
@@ -45,4 +46,23 @@ export async function startSlackHarness(
       redis.disconnect();
     },
   };
+}
+
+/**
+ * For a test file: a fresh harness before each test (handed to `use`), and after it a check that
+ * every Slack call was within Block Kit's limits, then close.
+ */
+export function slackHarnessPerTest(use: (harness: SlackHarness) => void, options?: Parameters<typeof startSlackHarness>[0]): void {
+  let current: SlackHarness | undefined;
+  beforeEach(async () => {
+    current = await startSlackHarness(options);
+    use(current);
+  });
+  afterEach(async () => {
+    const harness = current;
+    current = undefined;
+    if (!harness) return;
+    expect(callProblems(harness.slack.calls)).toEqual([]);
+    await harness.close();
+  });
 }

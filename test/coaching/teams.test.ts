@@ -5,7 +5,7 @@ import { clockAt, type MovableClock } from '../support/clock.js';
 import type { ConnectorCall } from '../support/fake-connector.js';
 import { shiftConfig } from '../support/shift-config.js';
 import { startTeamsHarness, type TeamsHarness } from '../support/teams-app.js';
-import { ANA, BEN, botAddedToTeam, cardAction, CARO, channelMention, installedForUser, personalMessage, TENANT_ID } from '../support/teams-activities.js';
+import { ANA, BEN, botAddedToTeam, cardAction, CARO, channelMention, channelMentionOf, installedForUser, personalMessage, TENANT_ID } from '../support/teams-activities.js';
 import { evaluateSignals, ratedEscalation, type Who } from './fixtures.js';
 
 const dm = (user: typeof ANA) => `a:1personal-${user.aadObjectId}`;
@@ -64,6 +64,10 @@ describe('coaching on Teams', () => {
     await send(channelMention(h.serviceUrl, ANA, 'nudge ben Thanks for the handoff notes.'));
     await h.connector.waitFor(() => to(dm(BEN)).some((c) => body(c).includes('Thanks for the handoff notes.')) && to(dm(ANA)).filter((c) => body(c).includes('on its way')).length === 2);
     expect(h.connector.calls.filter((c) => c.conversation !== dm(BEN) && body(c).includes('handoff notes'))).toEqual([]);
+    // The person @mentioned, as Teams sends it (a second mention entity): the same.
+    await send(channelMentionOf(h.serviceUrl, ANA, 'nudge', BEN, 'And for covering lunch.'));
+    await h.connector.waitFor(() => to(dm(BEN)).some((c) => body(c).includes('And for covering lunch.')));
+    expect(body(to(dm(BEN)).find((c) => body(c).includes('And for covering lunch.')))).not.toContain('Ben Okafor And');
   });
 
   it('bad input, and a person the app is not installed for: the sender is told how to fix it', async () => {

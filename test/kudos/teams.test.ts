@@ -5,17 +5,14 @@ import { exampleConfig } from '../support/app.js';
 import { clockAt } from '../support/clock.js';
 import type { ConnectorCall } from '../support/fake-connector.js';
 import { startTeamsHarness, type TeamsHarness } from '../support/teams-app.js';
-import { ANA, BEN, botAddedToTeam, channelMention, GENERAL, installedForUser, personalMessage } from '../support/teams-activities.js';
+import { ANA, BEN, botAddedToTeam, channelMentionOf, GENERAL, installedForUser, personalMessage } from '../support/teams-activities.js';
 import { RedisKudosStore } from '../../src/store/kudos.js';
 
 const dm = (user: typeof ANA) => `a:1personal-${user.aadObjectId}`;
 const body = (c: ConnectorCall | undefined) => JSON.stringify(c?.body ?? {});
 
 /** "@Shiftlead kudos @Ben Okafor …" in a channel: Teams sends both mentions as entities. */
-function kudosMention(serviceUrl: string, from: typeof ANA, person: typeof ANA, words: string) {
-  const activity = channelMention(serviceUrl, from, `kudos <at>${person.name}</at> ${words}`);
-  return { ...activity, entities: [...activity.entities, { type: 'mention', text: `<at>${person.name}</at>`, mentioned: { id: person.id, name: person.name } }] };
-}
+const kudosMention = (serviceUrl: string, from: typeof ANA, person: typeof ANA, words: string) => channelMentionOf(serviceUrl, from, 'kudos', person, words);
 
 describe('kudos on Teams', () => {
   let h: TeamsHarness;

@@ -41,6 +41,12 @@ export function channelMention(serviceUrl: string, from: User, text: string, cha
   };
 }
 
+/** "@Shiftlead <command> @Person <rest>" in a channel: Teams sends the person as a second mention entity. */
+export function channelMentionOf(serviceUrl: string, from: User, command: string, person: User, rest: string, channel = GENERAL) {
+  const activity = channelMention(serviceUrl, from, `${command} <at>${person.name}</at> ${rest}`, channel);
+  return { ...activity, entities: [...activity.entities, { type: 'mention', text: `<at>${person.name}</at>`, mentioned: { id: person.id, name: person.name } }] };
+}
+
 /** A message in the 1:1 chat with the bot. */
 export function personalMessage(serviceUrl: string, from: User, text: string) {
   return { ...base(serviceUrl, from, { conversationType: 'personal', id: `a:1personal-${from.aadObjectId}` }, {}), type: 'message', text };

@@ -98,6 +98,19 @@ describe('outbox', () => {
     expect(reply?.json).toMatchObject({ thread: '1700000000.000100', conversation: 'C0SUPPORT' });
   });
 
+  it('a reply whose wake-up was lost (a worker killed after its message was delivered) still goes, within the re-check interval', async () => {
+    await outbox.enqueue([{ ...post('reply-lost'), target: { kind: 'reply', to: 'card-lost' } }]);
+    await new Promise((r) => setTimeout(r, 300));
+    // The card is recorded as delivered straight in the delivery log, as a worker that died before waking its waiters leaves it.
+    const redis = newRedis();
+    const log = new DeliveryLog(redis, app.prefix);
+    await log.markSent(TENANT, 'card-lost-post', { messageKey: 'card-lost', ref: { conversation: 'C0SUPPORT', id: '1700000000.000200' } });
+    redis.disconnect();
+    await waitForJob(app.queues.get('outbox'), 'reply-lost', ['completed'], 25_000);
+    const reply = recorder.requests.find((r) => (r.json as { message: { text: string } }).message.text === 'reply-lost');
+    expect(reply?.json).toMatchObject({ thread: '1700000000.000200', conversation: 'C0SUPPORT' });
+  });
+
   it('records a post as sent the moment the platform gives its id; its link is a step of its own that never posts again', async () => {
     // This app's platform asks for links by a call of its own, as Slack does.
     await app.close();

@@ -86,7 +86,15 @@ describe('Slack: a worker killed mid-delivery', () => {
     const want = Array.from({ length: COUNT }, (_, i) => [`slack-T0TEST.esc.ESC-${i + 1}.card`, `slack-T0TEST.esc.ESC-${i + 1}.confirm`]).flat();
     // The goal is 30 s from the new worker (measured alone: 13–14 s, printed below); the bound is
     // twice that, so that a CI machine running other process-heavy files beside this one passes.
-    await harness.slack.waitFor(() => want.every((k) => copies(harness).has(k)), 60_000, 'every card and DM within 60 s of the new worker');
+    await harness.slack.waitFor(() => want.every((k) => copies(harness).has(k)), 60_000, 'every card and DM within 60 s of the new worker').catch(async (error: unknown) => {
+      // On failure, say where each missing delivery's job stands.
+      const outbox = harness.app.queues.get('outbox');
+      for (const key of want.filter((k) => !copies(harness).has(k))) {
+        const job = await outbox.getJob(key);
+        process.stdout.write(`[worker-crash] missing ${key}: ${job ? `${await job.getState()}, ${job.attemptsStarted} attempts` : 'no job'}\n`);
+      }
+      throw error;
+    });
     const done = Date.now();
     // Anything still coming would be a duplicate: give it a moment to show.
     await new Promise((r) => setTimeout(r, 2_000));

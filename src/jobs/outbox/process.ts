@@ -29,6 +29,8 @@ import { resolveLinks } from './resolve-links.js';
 
 /** How long a delivery waits for the message it replies to, updates or links to. */
 export const DEPENDENCY_WAIT_MS = 30 * 60_000;
+/** How often a delivery waiting for another message looks again, however it is woken. */
+export const DEPENDENCY_RECHECK_MS = 10_000;
 /** Waits for a reserved slot up to this long happen in memory, by up to `MAX_SLEEPERS` jobs at once. */
 const SHORT_WAIT_MS = 250;
 const MAX_SLEEPERS = 8;
@@ -147,7 +149,9 @@ export function createOutboxProcessor(deps: OutboxDeps) {
     if (Date.now() >= deadline) throw new PermanentFailure('missing_message', `message "${messageKey}" was never delivered`);
     // Delayed first, recorded as waiting second: whoever delivers the message finds the job
     // delayed and can wake it; if it came in between, the record says so and the job wakes itself.
-    await job.moveToDelayed(deadline, token);
+    // A wake-up lost to a crash (a worker killed between the two steps, or between releasing the
+    // waiters and waking them) costs at most DEPENDENCY_RECHECK_MS: the job looks again by then.
+    await job.moveToDelayed(Math.min(deadline, Date.now() + DEPENDENCY_RECHECK_MS), token);
     if (await deliveries.waitFor(d.tenant, messageKey, job.id as string, deadline - Date.now() + 60_000)) await wake([job.id as string]);
     throw new DelayedError();
   }

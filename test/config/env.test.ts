@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError, parseEnv, platformsConfigured } from '../../src/config/env.js';
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    parseEnv(env);
-  } catch (error) {
-    if (error instanceof EnvError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { envProblems } from '../support/configs.js';
+import { parseEnv, platformsConfigured } from '../../src/config/env.js';
 
 describe('environment', () => {
   it('starts with nothing set: console mode, defaults filled in', () => {
@@ -28,7 +19,7 @@ describe('environment', () => {
   });
 
   it('lists every problem, one line each, naming the variable', () => {
-    const lines = problems({
+    const lines = envProblems({
       PORT: 'eighty',
       REDIS_URL: 'localhost:6379',
       SHIFTLEAD_ROLE: 'everything',
@@ -53,20 +44,20 @@ describe('environment', () => {
   });
 
   it('checks settings that only make sense together', () => {
-    expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc' })).toEqual(['SLACK_SIGNING_SECRET: is required to verify requests from Slack']);
-    expect(problems({ SLACK_CLIENT_ID: '123.456', SLACK_SIGNING_SECRET: 's' })).toEqual([
+    expect(envProblems({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc' })).toEqual(['SLACK_SIGNING_SECRET: is required to verify requests from Slack']);
+    expect(envProblems({ SLACK_CLIENT_ID: '123.456', SLACK_SIGNING_SECRET: 's' })).toEqual([
       'SLACK_CLIENT_SECRET: is required for OAuth installs (with SLACK_CLIENT_ID and SLACK_STATE_SECRET)',
       'SLACK_STATE_SECRET: is required for OAuth installs (with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)',
     ]);
-    expect(problems({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001' })).toEqual(['MicrosoftAppPassword: is required with MicrosoftAppId']);
-    expect(problems({ MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' })).toEqual([
+    expect(envProblems({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001' })).toEqual(['MicrosoftAppPassword: is required with MicrosoftAppId']);
+    expect(envProblems({ MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' })).toEqual([
       'MicrosoftAppTenantId: is required when MicrosoftAppType is SingleTenant',
     ]);
-    expect(problems({ SLACK_APP_TOKEN: 'xapp-1-abc' })).toEqual(['SLACK_BOT_TOKEN: is required with SLACK_APP_TOKEN (Socket Mode) unless OAuth is used']);
+    expect(envProblems({ SLACK_APP_TOKEN: 'xapp-1-abc' })).toEqual(['SLACK_BOT_TOKEN: is required with SLACK_APP_TOKEN (Socket Mode) unless OAuth is used']);
   });
 
   it('never echoes a secret value in a problem', () => {
-    const lines = problems({ SLACK_BOT_TOKEN: 'xoxp-secret-value-123', SLACK_SIGNING_SECRET: 'shh' });
+    const lines = envProblems({ SLACK_BOT_TOKEN: 'xoxp-secret-value-123', SLACK_SIGNING_SECRET: 'shh' });
     expect(lines.join('\n')).not.toContain('secret-value');
   });
 
@@ -86,7 +77,7 @@ describe('environment', () => {
     const env = parseEnv({ SHIFTLEAD_API_TOKENS: ' tok-aaaaaaaaaaaaaaaa , tok-bbbbbbbbbbbbbbbb ', ZENDESK_SUBDOMAIN: 'acme', ZENDESK_EMAIL: 'admin@acme.example', ZENDESK_API_TOKEN: 'x' });
     expect(env.SHIFTLEAD_API_TOKENS).toEqual(['tok-aaaaaaaaaaaaaaaa', 'tok-bbbbbbbbbbbbbbbb']);
     expect(env.ZENDESK_REQUESTS_PER_MINUTE).toBe(10);
-    expect(problems({ SHIFTLEAD_API_TOKENS: 'short', ZENDESK_EMAIL: 'admin@acme.example', PUBLIC_URL: 'ftp://x' })).toEqual([
+    expect(envProblems({ SHIFTLEAD_API_TOKENS: 'short', ZENDESK_EMAIL: 'admin@acme.example', PUBLIC_URL: 'ftp://x' })).toEqual([
       'SHIFTLEAD_API_TOKENS.0: each token must be 16-256 printable characters without spaces (e.g. from: openssl rand -hex 32)',
       'PUBLIC_URL: must be the public http(s) address of this server, e.g. https://shiftlead.example.com',
       'ZENDESK_SUBDOMAIN: is required for the Zendesk connector (with ZENDESK_EMAIL and ZENDESK_API_TOKEN)',

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError, parseEnv, redisTarget } from '../../src/config/env.js';
+import { envProblems } from '../support/configs.js';
+import { parseEnv, redisTarget } from '../../src/config/env.js';
 import { describeTarget } from '../../src/config/redis-target.js';
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    parseEnv(env);
-  } catch (error) {
-    if (error instanceof EnvError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('Redis settings', () => {
   it('names no Redis when nothing is set (the local default or a private server)', () => {
@@ -55,27 +46,27 @@ describe('Redis settings', () => {
   });
 
   it('refuses malformed lists and values, naming the variable', () => {
-    expect(problems({ REDIS_CLUSTER_NODES: '10.0.0.1' })).toEqual([
+    expect(envProblems({ REDIS_CLUSTER_NODES: '10.0.0.1' })).toEqual([
       'REDIS_CLUSTER_NODES: must be host:port pairs separated by commas, each a Redis Cluster node, e.g. 10.0.0.1:6379,10.0.0.2:6379',
     ]);
-    expect(problems({ REDIS_SENTINELS: 's1:99999', REDIS_SENTINEL_NAME: 'm' })).toEqual([
+    expect(envProblems({ REDIS_SENTINELS: 's1:99999', REDIS_SENTINEL_NAME: 'm' })).toEqual([
       'REDIS_SENTINELS: must be host:port pairs separated by commas, each a Sentinel, e.g. 10.0.0.1:6379,10.0.0.2:6379',
     ]);
-    expect(problems({ REDIS_CLUSTER_NODES: 'a:1', REDIS_TLS: 'maybe' })).toEqual(['REDIS_TLS: must be 1 or 0']);
+    expect(envProblems({ REDIS_CLUSTER_NODES: 'a:1', REDIS_TLS: 'maybe' })).toEqual(['REDIS_TLS: must be 1 or 0']);
   });
 
   it('refuses combinations that cannot both hold, one line each', () => {
-    expect(problems({ REDIS_CLUSTER_NODES: 'a:7000', REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_NAME: 'm' })).toEqual([
+    expect(envProblems({ REDIS_CLUSTER_NODES: 'a:7000', REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_NAME: 'm' })).toEqual([
       'REDIS_SENTINELS: must be unset when REDIS_CLUSTER_NODES is set (a Redis Cluster or a Sentinel-managed primary, not both)',
     ]);
-    expect(problems({ REDIS_CLUSTER_NODES: 'a:7000', REDIS_URL: 'redis://a:7000' })).toEqual([
+    expect(envProblems({ REDIS_CLUSTER_NODES: 'a:7000', REDIS_URL: 'redis://a:7000' })).toEqual([
       'REDIS_URL: must be unset when REDIS_CLUSTER_NODES is set (give the password in REDIS_PASSWORD and turn TLS on with REDIS_TLS=1)',
     ]);
-    expect(problems({ REDIS_SENTINELS: 's:26379' })).toEqual(['REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS (the name Sentinel monitors the primary under, e.g. mymaster)']);
-    expect(problems({ REDIS_SENTINEL_NAME: 'mymaster' })).toEqual(['REDIS_SENTINELS: is required with REDIS_SENTINEL_NAME (host:port of each Sentinel)']);
-    expect(problems({ REDIS_URL: 'redis://:a@h:6379', REDIS_PASSWORD: 'b' })).toEqual(['REDIS_PASSWORD: must be unset when REDIS_URL carries a password (one or the other)']);
-    expect(problems({ REDIS_URL: 'redis://h:6379', REDIS_TLS: '1' })).toEqual(['REDIS_TLS: for one server, TLS is chosen by the URL: use rediss:// in REDIS_URL']);
-    expect(problems({ REDIS_PASSWORD: 'b' })).toEqual(['REDIS_PASSWORD: is used with REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS; set one of them']);
-    expect(problems({ REDIS_URL: 'redis://h:6379', REDIS_SENTINEL_PASSWORD: 'x' })).toEqual(['REDIS_SENTINEL_PASSWORD: is only used with REDIS_SENTINELS']);
+    expect(envProblems({ REDIS_SENTINELS: 's:26379' })).toEqual(['REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS (the name Sentinel monitors the primary under, e.g. mymaster)']);
+    expect(envProblems({ REDIS_SENTINEL_NAME: 'mymaster' })).toEqual(['REDIS_SENTINELS: is required with REDIS_SENTINEL_NAME (host:port of each Sentinel)']);
+    expect(envProblems({ REDIS_URL: 'redis://:a@h:6379', REDIS_PASSWORD: 'b' })).toEqual(['REDIS_PASSWORD: must be unset when REDIS_URL carries a password (one or the other)']);
+    expect(envProblems({ REDIS_URL: 'redis://h:6379', REDIS_TLS: '1' })).toEqual(['REDIS_TLS: for one server, TLS is chosen by the URL: use rediss:// in REDIS_URL']);
+    expect(envProblems({ REDIS_PASSWORD: 'b' })).toEqual(['REDIS_PASSWORD: is used with REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS; set one of them']);
+    expect(envProblems({ REDIS_URL: 'redis://h:6379', REDIS_SENTINEL_PASSWORD: 'x' })).toEqual(['REDIS_SENTINEL_PASSWORD: is only used with REDIS_SENTINELS']);
   });
 });

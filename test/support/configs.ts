@@ -1,6 +1,7 @@
 /** Team configurations for tests: the example, or the example with deadlines in seconds. */
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
+import { EnvError, parseEnv } from '../../src/config/env.js';
 import { parseTeamConfig } from '../../src/config/team-config.js';
 import type { TeamConfig } from '../../src/config/team-config-schema.js';
 
@@ -24,4 +25,15 @@ export function fastSlaConfig(ackSeconds = 2, extra: (yaml: string) => string = 
     .replace('managerAfterMisses: 3', 'managerAfterMisses: 2')
     .replace('maxRenotifications: 12', 'maxRenotifications: 3');
   return parseTeamConfig(extra(withoutShifts(yaml)));
+}
+
+/** What the environment check says about `env`: one line per problem, [] when it is fine. */
+export function envProblems(env: Record<string, string>): string[] {
+  try {
+    parseEnv(env);
+  } catch (error) {
+    if (error instanceof EnvError) return error.problems;
+    throw error;
+  }
+  return [];
 }

@@ -109,6 +109,10 @@ export function tlsArgs(port: number, certs: TestCerts): string[] {
 export async function startPrivateCluster(primaries = 3, certs?: TestCerts): Promise<PrivateCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'shiftlead-cluster-'));
   const processes = new Processes();
+  const stop = async () => {
+    await processes.stopAll();
+    await rm(dir, { recursive: true, force: true });
+  };
   const tlsOptions = certs ? { tls: { ca: readFileSync(certs.ca) } } : {};
   const node = (port: number) => new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000, ...tlsOptions });
   try {
@@ -141,14 +145,10 @@ export async function startPrivateCluster(primaries = 3, certs?: TestCerts): Pro
       target: { kind: 'cluster', nodes, tls: Boolean(certs) },
       nodeUrl: `${certs ? 'rediss' : 'redis'}://${HOST}:${ports[0]}`,
       killNode: (port) => processes.kill(port, 'SIGKILL'),
-      stop: async () => {
-        await processes.stopAll();
-        await rm(dir, { recursive: true, force: true });
-      },
+      stop,
     };
   } catch (error) {
-    await processes.stopAll();
-    await rm(dir, { recursive: true, force: true });
+    await stop();
     throw error;
   }
 }
@@ -181,6 +181,10 @@ const NAME = 'shiftlead-primary';
 export async function startPrivateSentinel(): Promise<PrivateSentinel> {
   const dir = await mkdtemp(join(tmpdir(), 'shiftlead-sentinel-'));
   const processes = new Processes();
+  const stop = async () => {
+    await processes.stopAll();
+    await rm(dir, { recursive: true, force: true });
+  };
   try {
     const primary = await freePort();
     const replicas = [await freePort(), await freePort()];
@@ -256,14 +260,10 @@ export async function startPrivateSentinel(): Promise<PrivateSentinel> {
         return promoted(from, started);
       },
       clientNames: async (port) => [...(await withNode(port, (n) => n.client('LIST') as Promise<string>)).matchAll(/ name=(\S*)/g)].map((m) => m[1] as string),
-      stop: async () => {
-        await processes.stopAll();
-        await rm(dir, { recursive: true, force: true });
-      },
+      stop,
     };
   } catch (error) {
-    await processes.stopAll();
-    await rm(dir, { recursive: true, force: true });
+    await stop();
     throw error;
   }
 }
